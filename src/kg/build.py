@@ -1,0 +1,113 @@
+"""Build the dataset: load, check quotes, reason, validate, and write it out whole or not at all."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from kg import describe, provenance, reasoning, shapes
+from kg.config import Config
+from kg.errors import ValidationFailed
+from kg.loading import parse_files
+from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES, bind_prefixes
+from kg.rdfconv import graph_of, to_ox
+from kg.store import DATASET_FILE, memory_store
+
+OUTPUTS = {  # file name -> (pyoxigraph format, media type)
+    "dataset.trig": (ox.RdfFormat.TRIG, "application/trig"),
+    DATASET_FILE: (ox.RdfFormat.N_QUADS, "application/n-quads"),
+    "dataset.jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
+}
+VOID_FILE = "void.ttl"
+
+
+@dataclass
+class Built:
+    """The outcome of a build: the store with every graph, the SHACL report and the time each step took."""
+
+    store: ox.Store
+    report: shapes.Report
+    quotes_checked: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def load_sources(config: Config) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """The ontology's quads (in the ontology graph) and the data's quads (in their documents' graphs)."""
+    ontology = parse_files(config.ontology_files, ox.NamedNode(str(GRAPH_ONTOLOGY)))
+    data = parse_files(config.data_files)
+    return ontology, data
+
+
+def load_shapes(paths: list[Path]) -> Graph:
+    """The shapes graph from Turtle files, parsed strictly."""
+    return graph_of(parse_files(paths, ox.NamedNode("urn:kg:shapes")))
+
+
+def check(config: Config) -> Built:
+    """Everything `kg build` does short of writing files; raises on the first failing stage."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+
+    ontology_quads, data_quads = load_sources(config)
+    ontology, data = graph_of(ontology_quads), graph_of(data_quads)
+    shapes_graph = load_shapes(config.shapes_files)
+    lap("load")
+    quotes = provenance.check_quotes(data, config.root)
+    lap("quotes")
+    inferred = reasoning.infer(ontology, data) if config.reason else Graph()
+    lap("reason")
+    report = shapes.validate(data, shapes_graph, ontology)
+    lap("validate")
+    if not report.conforms:
+        raise ValidationFailed(report)
+    inferred_graph = ox.NamedNode(str(GRAPH_INFERRED))
+    inferred_quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), inferred_graph) for s, p, o in inferred]
+    store = memory_store(ontology_quads + data_quads + inferred_quads)
+    lap("store")
+    return Built(store, report, quotes, timings)
+
+
+def write(built: Built, out_dir: Path) -> dict[str, Path]:
+    """Write every output into a fresh folder, then swap it in; a failure leaves `out_dir` untouched."""
+    out_dir = Path(out_dir).resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        files = {}
+        for name, (fmt, media_type) in OUTPUTS.items():
+            path = staging / name
+            built.store.dump(output=str(path), format=fmt,
+                             prefixes=None if fmt == ox.RdfFormat.N_QUADS else dict(PREFIXES))
+            files[media_type] = path
+        stats = describe.counts(built.store)
+        void = describe.void_graph(stats, files, describe.content_hash(staging / DATASET_FILE))
+        bind_prefixes(void)
+        void.serialize(staging / VOID_FILE, format="turtle", encoding="utf-8")
+        _swap(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return {name: out_dir / name for name in [*OUTPUTS, VOID_FILE]}
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    """Replace out_dir by staging with renames only."""
+    old = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
+        out_dir.rename(old)
+    staging.rename(out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,137 @@
+"""The `kg` command line: the only layer that parses arguments and prints."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from kg import __version__, build, describe, examples, results, shapes
+from kg.config import Config
+from kg.errors import KgError, ValidationFailed
+from kg.loading import parse_files
+from kg.namespaces import compact
+from kg.rdfconv import graph_of
+from kg.store import open_built, query
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    config = Config(**({"root": args.root.resolve()} if args.root else {}))
+    try:
+        return args.run(args, config)
+    except ValidationFailed as err:
+        print(shapes.format_text(err.report))
+        print(f"kg: {err}", file=sys.stderr)
+        return err.exit_code
+    except KgError as err:
+        print(f"kg: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kg", description="Build, check and query the Central Asian summit diplomacy knowledge graph.")
+    p.add_argument("--version", action="version", version=f"kg {__version__}")
+    p.add_argument("--root", type=Path, help="folder with ontology/, data/ and shapes/ (default: $KG_HOME or the installed copy)")
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="load, reason, validate and write the dataset")
+    b.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    b.add_argument("--no-reason", action="store_true", help="skip HermiT (no consistency check, no inferred graph)")
+    b.set_defaults(run=_build)
+
+    v = sub.add_parser("validate", help="SHACL report for data files (default: the project's data)")
+    v.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    v.add_argument("--shapes", type=Path, action="append", help="shapes file (repeatable; default: the project's shapes)")
+    v.add_argument("--format", choices=sorted(shapes.FORMATTERS), default="text")
+    v.set_defaults(run=_validate)
+
+    q = sub.add_parser("query", help="run a SPARQL query over the built graph")
+    src = q.add_mutually_exclusive_group(required=True)
+    src.add_argument("sparql", nargs="?", help="the query text")
+    src.add_argument("--file", type=Path, help="read the query from a file")
+    src.add_argument("--example", choices=examples.names(), help="run one of the shipped example queries")
+    q.add_argument("--format", choices=results.FORMAT_NAMES, default="table")
+    q.add_argument("--data", type=Path, default=Path("build"), help="built dataset folder (default: build; built in memory if absent)")
+    q.set_defaults(run=_query)
+
+    s = sub.add_parser("stats", help="counts by graph, class and property")
+    s.add_argument("--data", type=Path, default=Path("build"), help="built dataset folder (default: build; built in memory if absent)")
+    s.set_defaults(run=_stats)
+
+    e = sub.add_parser("examples", help="list the shipped example queries")
+    e.set_defaults(run=_examples)
+    return p
+
+
+def _build(args, config: Config) -> int:
+    config = Config(root=config.root, reason=not args.no_reason)
+    started = time.perf_counter()
+    built = build.check(config)
+    files = build.write(built, args.out)
+    stats = describe.counts(built.store)
+    print(f"Built {stats['quads']} quads in {len(stats['graphs'])} graphs into {args.out}/ "
+          f"in {time.perf_counter() - started:.2f} s")
+    for name, n in sorted(stats["graphs"].items()):
+        print(f"  {compact(name):32} {n:6d} triples")
+    print("  steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in built.timings.items()))
+    print(f"  {built.quotes_checked} quotes match their source text; SHACL: "
+          f"{built.report.violation_count} violations, {len(built.report.results) - built.report.violation_count} warnings")
+    for r in built.report.results:
+        print(f"  {r.severity}: {r.focus_label} ({r.focus}): {r.message}")
+    print("  files: " + ", ".join(p.name for p in files.values()))
+    return 0
+
+
+def _validate(args, config: Config) -> int:
+    shapes_graph = build.load_shapes(args.shapes or config.shapes_files)
+    if args.files:
+        ontology = graph_of(parse_files(config.ontology_files))
+        report = shapes.validate(graph_of(parse_files(args.files)), shapes_graph, ontology)
+    else:
+        try:
+            report = build.check(config).report
+        except ValidationFailed as err:
+            report = err.report
+    print(shapes.FORMATTERS[args.format](report))
+    return 0 if report.conforms else 1
+
+
+def _store(args, config: Config):
+    if (args.data / "dataset.nq").is_file():
+        return open_built(args.data)
+    print(f"kg: no built dataset in {args.data}/; building the graph in memory", file=sys.stderr)
+    return build.check(config).store
+
+
+def _query(args, config: Config) -> int:
+    if args.example:
+        text = examples.text(args.example)
+    elif args.file:
+        if not args.file.is_file():
+            raise KgError(f"{args.file}: no such file")
+        text = args.file.read_text(encoding="utf-8")
+    else:
+        text = args.sparql
+    result = query(_store(args, config), text)
+    print(results.render(result, args.format))
+    return 0
+
+
+def _stats(args, config: Config) -> int:
+    stats = describe.counts(_store(args, config))
+    print(f"{stats['quads']} quads")
+    for title, key in (("graphs", "graphs"), ("instances by class", "classes"), ("triples by property", "properties")):
+        print(f"\n{title}:")
+        for name, n in sorted(stats[key].items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  {n:6d}  {compact(name)}")
+    return 0
+
+
+def _examples(args, config: Config) -> int:
+    for name in examples.names():
+        print(f"{name:28} {examples.title(name)}")
+    return 0

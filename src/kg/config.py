@@ -1,0 +1,40 @@
+"""The one configuration object: where the ontology, data and shapes are, and where builds go."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_root() -> Path:
+    """The folder holding ontology/, data/ and shapes/: $KG_HOME, the checkout, or the installed copy."""
+    if os.environ.get("KG_HOME"):
+        return Path(os.environ["KG_HOME"]).resolve()
+    checkout = _PACKAGE_DIR.parents[1]
+    if (checkout / "ontology").is_dir() and (checkout / "data").is_dir():
+        return checkout
+    return _PACKAGE_DIR / "resources"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Paths and switches shared by build, validate, query and (later) serve."""
+
+    root: Path = field(default_factory=default_root)
+    build_dir: Path = Path("build")
+    reason: bool = True
+
+    @property
+    def ontology_files(self) -> list[Path]:
+        return sorted((self.root / "ontology").glob("*.ttl"))
+
+    @property
+    def data_files(self) -> list[Path]:
+        data = self.root / "data"
+        return sorted(p for ext in ("*.trig", "*.ttl", "*.nq") for p in data.glob(ext))
+
+    @property
+    def shapes_files(self) -> list[Path]:
+        return sorted((self.root / "shapes").glob("*.ttl"))

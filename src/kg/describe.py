@@ -1,0 +1,68 @@
+"""A VoID/DCAT description of a built dataset: graphs, triple counts, classes, properties, files."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from kg import __version__
+from kg.namespaces import DATASET_IRI, DCAT, VOID, bind_prefixes
+from kg.store import query
+
+
+def counts(store: ox.Store) -> dict:
+    """Triple counts per named graph, and (over the union) per class and per property."""
+    per_graph = {str(s["g"].value): int(s["n"].value) for s in query(
+        store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    classes = {str(s["c"].value): int(s["n"].value) for s in query(
+        store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(ISIRI(?c)) } GROUP BY ?c")}
+    props = {str(s["p"].value): int(s["n"].value) for s in query(
+        store, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
+    return {"graphs": per_graph, "classes": classes, "properties": props, "quads": len(store)}
+
+
+def content_hash(nquads_file: Path) -> str:
+    """A version identifier for the dataset: the SHA-256 of its sorted N-Quads."""
+    lines = sorted(Path(nquads_file).read_bytes().splitlines())
+    return "sha256:" + hashlib.sha256(b"\n".join(lines)).hexdigest()
+
+
+def void_graph(stats: dict, files: dict[str, Path], version: str) -> Graph:
+    """VoID + DCAT triples describing the dataset and its distributions."""
+    g = Graph()
+    bind_prefixes(g)
+    ds = URIRef(DATASET_IRI)
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, DCTERMS.title, Literal("Orta Asya zirve diplomasisi bilgi grafiği", lang="tr")))
+    g.add((ds, DCTERMS.title, Literal("Central Asian summit diplomacy knowledge graph", lang="en")))
+    g.add((ds, DCTERMS.hasVersion, Literal(version)))
+    g.add((ds, DCTERMS.creator, Literal(f"kg {__version__}")))
+    g.add((ds, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    g.add((ds, VOID.triples, Literal(stats["quads"], datatype=XSD.integer)))
+    g.add((ds, VOID.classes, Literal(len(stats["classes"]), datatype=XSD.integer)))
+    g.add((ds, VOID.properties, Literal(len(stats["properties"]), datatype=XSD.integer)))
+    g.add((ds, VOID.sparqlEndpoint, URIRef("http://localhost:5000/sparql")))
+    for name, n in sorted(stats["graphs"].items()):
+        sub = URIRef(name)
+        g.add((ds, VOID.subset, sub))
+        g.add((sub, RDF.type, VOID.Dataset))
+        g.add((sub, VOID.triples, Literal(n, datatype=XSD.integer)))
+    for key, pred, counted in (("classes", VOID["class"], VOID.entities), ("properties", VOID.property, VOID.triples)):
+        for term, n in sorted(stats[key].items()):
+            part = BNode()
+            g.add((ds, VOID.classPartition if key == "classes" else VOID.propertyPartition, part))
+            g.add((part, pred, URIRef(term)))
+            g.add((part, counted, Literal(n, datatype=XSD.integer)))
+    for media_type, path in sorted(files.items()):
+        dist = BNode()
+        g.add((ds, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.mediaType, Literal(media_type)))
+        g.add((dist, DCAT.downloadURL, URIRef(f"{DATASET_IRI}/{path.name}")))
+        g.add((dist, DCAT.byteSize, Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)))
+        g.add((dist, RDFS.label, Literal(path.name)))
+    return g

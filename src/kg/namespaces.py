@@ -1,0 +1,57 @@
+"""Every IRI and prefix the project uses, in one place."""
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD, DCTERMS, PROV
+
+BASE = "https://w3id.org/casd/"
+CASD = Namespace(BASE + "ontology#")
+ONTOLOGY_IRI = BASE + "ontology"
+
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+
+# Resource namespaces under the one base.
+RES = {kind: Namespace(f"{BASE}{kind}/") for kind in (
+    "state", "person", "organization", "place", "position", "summit", "series",
+    "participation", "issue", "decision", "document", "quote", "statement", "graph",
+)}
+
+GRAPH_ONTOLOGY = RES["graph"]["ontology"]
+GRAPH_INFERRED = RES["graph"]["inferred"]
+DATASET_IRI = BASE + "dataset"
+
+PREFIXES: dict[str, str] = {
+    "casd": str(CASD),
+    "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
+    "skos": str(SKOS), "dcterms": str(DCTERMS), "prov": str(PROV),
+    "schema": str(SCHEMA), "org": str(ORG), "oa": str(OA), "sh": str(SH),
+    "void": str(VOID), "dcat": str(DCAT), "wd": str(WD), "wdt": str(WDT),
+    "cs": BASE + "shapes#",
+    **{kind: str(ns) for kind, ns in RES.items()},
+}
+
+WIKIDATA_ITEM_PATTERN = r"^http://www\.wikidata\.org/entity/Q[1-9][0-9]*$"
+
+
+def sparql_prologue() -> str:
+    """PREFIX lines so that queries and shapes can use the project's prefixes."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def bind_prefixes(graph) -> None:
+    """Bind the project's prefixes on an rdflib graph so serialisations read well."""
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True, replace=True)
+
+
+def compact(iri: str) -> str:
+    """An IRI as prefix:local using the longest matching project prefix, else <iri>."""
+    best = max((p for p in PREFIXES.items() if iri.startswith(p[1])), key=lambda p: len(p[1]), default=None)
+    return f"{best[0]}:{iri[len(best[1]):]}" if best else f"<{iri}>"

@@ -1,0 +1,147 @@
+"""Validate RDF against the SHACL shapes (pySHACL) and report in words a curator understands."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+from rdflib.collection import Collection
+
+from kg.namespaces import SH, bind_prefixes, compact
+
+SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL validation result, flattened for reading."""
+
+    focus: str
+    focus_label: str
+    path: str
+    value: str
+    message: str
+    severity: str
+    source_shape: str
+    constraint: str
+
+
+@dataclass
+class Report:
+    """A validation report: the standard report graph and its results in reading order."""
+
+    graph: Graph
+    results: list[Result]
+
+    @property
+    def violation_count(self) -> int:
+        return sum(r.severity == "Violation" for r in self.results)
+
+    @property
+    def conforms(self) -> bool:
+        return self.violation_count == 0
+
+
+def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
+    """Run pySHACL (core and SHACL-SPARQL) on the data mixed with the ontology; never fetch anything."""
+    import pyshacl
+
+    _, report_graph, _ = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True,
+        allow_warnings=True, abort_on_first=False, meta_shacl=False, do_owl_imports=False)
+    bind_prefixes(report_graph)
+    label_source = data + ontology if ontology is not None else data
+    return Report(report_graph, _results(report_graph, label_source))
+
+
+def _results(report: Graph, labels: Graph) -> list[Result]:
+    out = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(node, SH.focusNode)
+        value = report.value(node, SH.value)
+        out.append(Result(
+            focus=_short(focus), focus_label=_label(labels, focus),
+            path=_path(report, report.value(node, SH.resultPath)),
+            value=_short(value) if value is not None else "",
+            message="; ".join(sorted(str(m) for m in report.objects(node, SH.resultMessage))),
+            severity=SEVERITY_NAMES.get(report.value(node, SH.resultSeverity), "Violation"),
+            source_shape=_short(report.value(node, SH.sourceShape)),
+            constraint=_short(report.value(node, SH.sourceConstraintComponent)),
+        ))
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    return sorted(out, key=lambda r: (order[r.severity], r.focus, r.path, r.message))
+
+
+def _label(g: Graph, node) -> str:
+    if node is None:
+        return ""
+    labels = {l.language: str(l) for l in g.objects(node, RDFS.label) if isinstance(l, Literal)}
+    return labels.get("en") or labels.get("tr") or next(iter(labels.values()), _short(node))
+
+
+def _path(g: Graph, path) -> str:
+    if path is None:
+        return ""
+    inverse = g.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _short(inverse)
+    if (path, RDF.first, None) in g:
+        return "/".join(_short(p) for p in Collection(g, path))
+    return _short(path)
+
+
+def _short(term) -> str:
+    """A compact name using the project's prefixes, for human reports."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        return repr(str(term)) if term.language is None else f"{str(term)!r}@{term.language}"
+    if isinstance(term, URIRef):
+        return compact(str(term))
+    return f"_:{term}"
+
+
+def format_text(report: Report) -> str:
+    """A plain report: one block per result, focus node's label first."""
+    if not report.results:
+        return "Valid: the data conforms to the shapes."
+    lines = []
+    for r in report.results:
+        lines.append(f"{r.severity}: {r.focus_label} ({r.focus})")
+        if r.path:
+            lines.append(f"  property: {r.path}" + (f"  value: {r.value}" if r.value else ""))
+        lines.append(f"  {r.message or r.constraint}")
+        lines.append(f"  shape: {r.source_shape}  ({r.constraint})")
+    warnings = len(report.results) - report.violation_count
+    lines.append(f"{report.violation_count} violation(s), {warnings} warning(s)")
+    return "\n".join(lines)
+
+
+def format_turtle(report: Report) -> str:
+    """The standard SHACL validation report graph."""
+    return report.graph.serialize(format="turtle")
+
+
+def format_junit(report: Report, suite: str = "shacl") -> str:
+    """JUnit XML: each violation a failed test case, so any CI system lists it."""
+    cases = []
+    for r in report.results:
+        name = quoteattr(f"{r.focus} {r.path}".strip())
+        classname = quoteattr(r.source_shape)
+        body = escape(f"{r.focus_label} ({r.focus})\nproperty: {r.path}\nvalue: {r.value}\n{r.message}\n{r.constraint}")
+        if r.severity == "Violation":
+            cases.append(f'  <testcase name={name} classname={classname}>\n'
+                         f'    <failure message={quoteattr(r.message or r.constraint)} type="{r.constraint}">{body}</failure>\n'
+                         f'  </testcase>')
+        else:
+            cases.append(f'  <testcase name={name} classname={classname}>\n'
+                         f'    <system-out>{escape(r.severity)}: {body}</system-out>\n  </testcase>')
+    if not cases:
+        cases.append('  <testcase name="conforms" classname="shacl"/>')
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<testsuite name={quoteattr(suite)} tests="{max(len(report.results), 1)}" '
+            f'failures="{report.violation_count}" errors="0">\n' + "\n".join(cases) + "\n</testsuite>\n")
+
+
+FORMATTERS = {"text": format_text, "turtle": format_turtle, "junit": format_junit}
