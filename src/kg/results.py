@@ -61,7 +61,8 @@ def _cell(term) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.Literal):
-        return term.value + (f"@{term.language}" if term.language else "")
+        text = term.value.replace("\n", "\\n")
+        return text + (f"@{term.language}" if term.language else "")
     if isinstance(term, ox.NamedNode):
         return compact(term.value)
     return f"_:{term.value}"
