@@ -40,11 +40,6 @@ PREFIXES: dict[str, str] = {
 WIKIDATA_ITEM_PATTERN = r"^http://www\.wikidata\.org/entity/Q[1-9][0-9]*$"
 
 
-def sparql_prologue() -> str:
-    """PREFIX lines so that queries and shapes can use the project's prefixes."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-
-
 def bind_prefixes(graph) -> None:
     """Bind the project's prefixes on an rdflib graph so serialisations read well."""
     for prefix, iri in PREFIXES.items():

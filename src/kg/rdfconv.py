@@ -6,6 +6,8 @@ from typing import Iterable
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 
 def to_rdflib(term):
     """One pyoxigraph term as the equal rdflib term."""
@@ -16,6 +18,8 @@ def to_rdflib(term):
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:   # RDF 1.1: a simple literal is an xsd:string; rdflib keeps them apart
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported RDF term {term!r}")
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.collection import Collection
 
 from kg.namespaces import SH, bind_prefixes, compact
@@ -44,15 +44,15 @@ class Report:
 
 
 def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
-    """Run pySHACL (core and SHACL-SPARQL) on the data mixed with the ontology; never fetch anything."""
+    """Run pySHACL (core and SHACL-SPARQL) on the data together with the ontology; never fetch anything."""
     import pyshacl
 
+    combined = data + ontology if ontology is not None else data
     _, report_graph, _ = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True,
+        combined, shacl_graph=shapes, inference="none", advanced=True,
         allow_warnings=True, abort_on_first=False, meta_shacl=False, do_owl_imports=False)
     bind_prefixes(report_graph)
-    label_source = data + ontology if ontology is not None else data
-    return Report(report_graph, _results(report_graph, label_source))
+    return Report(report_graph, _results(report_graph, combined))
 
 
 def _results(report: Graph, labels: Graph) -> list[Result]:
@@ -96,7 +96,9 @@ def _short(term) -> str:
     if term is None:
         return ""
     if isinstance(term, Literal):
-        return repr(str(term)) if term.language is None else f"{str(term)!r}@{term.language}"
+        if term.language:
+            return f"{str(term)!r}@{term.language}"
+        return repr(str(term)) + f"^^{compact(str(term.datatype or XSD.string))}"
     if isinstance(term, URIRef):
         return compact(str(term))
     return f"_:{term}"

@@ -7,7 +7,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kg.errors import InputError, QueryError
-from kg.namespaces import sparql_prologue
+from kg.namespaces import PREFIXES
 
 DATASET_FILE = "dataset.nq"
 
@@ -33,9 +33,9 @@ def open_built(build_dir: Path) -> ox.Store:
 
 
 def query(store: ox.Store, text: str, union_default_graph: bool = True, prefixes: bool = True):
-    """Run a SPARQL query; the default graph is the union of the named graphs unless told otherwise."""
+    """Run a SPARQL query with the project's prefixes predeclared; the default graph is the union of the named graphs."""
     try:
-        return store.query((sparql_prologue() if prefixes else "") + text,
+        return store.query(text, prefixes=dict(PREFIXES) if prefixes else None,
                            use_default_graph_as_union=union_default_graph)
     except SyntaxError as err:
         raise QueryError(f"malformed query: {err}") from None

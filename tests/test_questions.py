@@ -1,0 +1,126 @@
+"""Each shipped example query answers its question correctly from the built graph."""
+from __future__ import annotations
+
+import pytest
+
+from kg import examples
+from kg.results import rows
+from kg.store import query
+
+R = "https://w3id.org/casd/"
+
+
+def answer(built, name: str) -> list[dict[str, str]]:
+    return rows(query(built.store, examples.text(name), prefixes=False))
+
+
+def test_every_example_is_tested_here():
+    tested = {name.removeprefix("test_").replace("_", "-") for name in globals() if name.startswith("test_")}
+    assert set(examples.names()) <= tested, set(examples.names()) - tested
+
+
+def test_participants_2021(built):
+    got = {(r["person"], r["position"], r["state"]) for r in answer(built, "participants-2021")}
+    assert got == {
+        (R + "person/kassym-jomart-tokayev", R + "position/president-of-kazakhstan", R + "state/kazakhstan"),
+        (R + "person/sadyr-japarov", R + "position/president-of-kyrgyzstan", R + "state/kyrgyzstan"),
+        (R + "person/emomali-rahmon", R + "position/president-of-tajikistan", R + "state/tajikistan"),
+        (R + "person/shavkat-mirziyoyev", R + "position/president-of-uzbekistan", R + "state/uzbekistan"),
+        (R + "person/gurbanguly-berdimuhamedov", R + "position/president-of-turkmenistan", R + "state/turkmenistan"),
+    }
+
+
+def test_chair_2021(built):
+    assert answer(built, "chair-2021") == [{
+        "chair": R + "person/gurbanguly-berdimuhamedov", "chairLabel": "Gurbanguly Berdimuhamedov",
+        "positionLabel": "President of Turkmenistan"}]
+
+
+def test_place_and_date_2021(built):
+    [row] = answer(built, "place-and-date-2021")
+    assert row["date"] == "2021-08-06"
+    assert row["host"] == row["location"] == R + "state/turkmenistan"
+
+
+def test_other_participants_2021(built):
+    [row] = answer(built, "other-participants-2021")
+    assert row["person"] == R + "person/natalia-gherman"
+    assert row["positionLabel"] == "Special Representative of the UN Secretary-General for Central Asia"
+    assert row["onBehalfOf"] == R + "position/un-secretary-general"
+    assert row["organizationLabel"] == "United Nations"
+
+
+def test_series_in_order(built):
+    got = [(r["ordinal"], r["year"], r["hostLabel"], r.get("next")) for r in answer(built, "series-in-order")]
+    assert got == [
+        ("1", "2018", "Kazakhstan", R + "summit/2019-uzbekistan"),
+        ("2", "2019", "Uzbekistan", R + "summit/2021-turkmenistan"),
+        ("3", "2021", "Turkmenistan", None),
+    ]
+
+
+def test_postponed_meeting(built):
+    [row] = answer(built, "postponed-meeting")
+    assert (row["summit"], row["ordinal"], row["plannedYear"], row["plannedHostLabel"]) == \
+        (R + "summit/2021-turkmenistan", "3", "2020", "Kyrgyzstan")
+    assert row["causeLabel"] == "COVID-19 pandemic"
+    assert (row["heldYear"], row["heldInLabel"]) == ("2021", "Turkmenistan")
+
+
+def test_slogan_2021(built):
+    result = list(query(built.store, examples.text("slogan-2021"), prefixes=False))
+    assert [(s["slogan"].value, s["slogan"].language) for s in result] == [("Bir elin beş parmağı", "tr")]
+
+
+def test_agenda_issues(built):
+    got = {(r["issue"].removeprefix(R + "issue/"), r["how"]) for r in answer(built, "agenda-issues")}
+    assert {("regional-security", "discussed at a meeting"),
+            ("relations-among-the-five-states", "discussed at a meeting")} <= got
+    common = {i for i, how in got if how == "common interest of the states"}
+    assert common == {"green-energy", "energy-saving-technologies", "energy-areas", "combat-object-lost",
+                      "water-scarcity", "energy-ministries-cooperation", "food-and-agricultural-products-shortage"}
+    assert {i for i, how in got if how == "on the states' agenda"} == {"energy-demand", "energy-security"}
+    under = {r["issue"].removeprefix(R + "issue/"): r.get("under", "") for r in answer(built, "agenda-issues")}
+    assert under["green-energy"] == "Energy security"
+
+
+def test_decisions(built):
+    got = {r["decision"].removeprefix(R + "decision/"): r for r in answer(built, "decisions")}
+    assert set(got) == {"2021-annual-meetings", "2021-programme-for-the-future"}
+    assert got["2021-annual-meetings"]["recurrence"] == "P1Y"
+    assert "Regional food security monitoring system" in got["2021-annual-meetings"]["addresses"]
+    assert all(r["summit"] == R + "summit/2021-turkmenistan" for r in got.values())
+
+
+def test_facts_with_quotes(built, config):
+    text = (config.root / "data/sources/avim-blog-50.txt").read_text(encoding="utf-8")
+    facts = answer(built, "facts-with-quotes")
+    assert len(facts) >= 100
+    for r in facts:
+        assert text[int(r["start"]):int(r["end"])] == r["exact"], r
+    chair = [r for r in facts if r["predicate"].endswith("#chairedBy")]
+    assert [r["exact"] for r in chair] == ["Türkmenistan Cumhurbaşkanı Berdimuhamedov başkanlığında"]
+
+
+def test_positions(built):
+    got = {r["person"].removeprefix(R + "person/"): r["position"].removeprefix(R + "position/")
+           for r in answer(built, "positions")}
+    assert got == {
+        "kassym-jomart-tokayev": "president-of-kazakhstan", "sadyr-japarov": "president-of-kyrgyzstan",
+        "emomali-rahmon": "president-of-tajikistan", "shavkat-mirziyoyev": "president-of-uzbekistan",
+        "gurbanguly-berdimuhamedov": "president-of-turkmenistan",
+        "natalia-gherman": "un-special-representative-for-central-asia",
+    }
+
+
+def test_wikidata_ids(built):
+    got = {r["resource"].removeprefix(R): r.get("wikidata", "").removeprefix("http://www.wikidata.org/entity/")
+           for r in answer(built, "wikidata-ids")}
+    assert {k: got[k] for k in ("state/kazakhstan", "state/kyrgyzstan", "state/tajikistan", "state/uzbekistan",
+                                "state/turkmenistan", "place/central-asia", "organization/united-nations")} == {
+        "state/kazakhstan": "Q232", "state/kyrgyzstan": "Q813", "state/tajikistan": "Q863",
+        "state/uzbekistan": "Q265", "state/turkmenistan": "Q874", "place/central-asia": "Q27275",
+        "organization/united-nations": "Q1065"}
+    assert got["person/kassym-jomart-tokayev"] == "Q200881"
+    # the namesake trap: the son's item must never stand for the 2021 president
+    assert got["person/gurbanguly-berdimuhamedov"] != "Q51874548"

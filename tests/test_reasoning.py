@@ -1,0 +1,62 @@
+"""HermiT finds inconsistent data, and what it infers lands in the inferred graph."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import FIXTURES, patched_store
+from kg import build, reasoning
+from kg.errors import InconsistentOntology
+from kg.namespaces import GRAPH_INFERRED
+from kg.rdfconv import graph_of
+from kg.store import query
+
+INCONSISTENT = sorted((FIXTURES / "inconsistent").glob("*.ru"))
+
+
+@pytest.mark.parametrize("patch", INCONSISTENT, ids=[p.stem for p in INCONSISTENT])
+def test_inconsistent_fixture_is_refused_by_hermit(config, patch):
+    ontology_quads, _ = build.load_sources(config)
+    data = graph_of(patched_store(config, patch))
+    with pytest.raises(InconsistentOntology, match="inconsistent"):
+        reasoning.infer(graph_of(ontology_quads), data)
+
+
+def test_disjointness_clash_is_explained(config):
+    ontology_quads, _ = build.load_sources(config)
+    data = graph_of(patched_store(config, FIXTURES / "inconsistent" / "person-is-a-state.ru"))
+    with pytest.raises(InconsistentOntology, match=r"person:emomali-rahmon is both .*Person.*State|emomali-rahmon is both"):
+        reasoning.infer(graph_of(ontology_quads), data)
+
+
+def _ask(store, pattern: str) -> bool:
+    return bool(query(store, f"ASK {{ GRAPH <{GRAPH_INFERRED}> {{ {pattern} }} }}"))
+
+
+@pytest.mark.parametrize("pattern", [
+    # property chain: participation records -> direct participant, both directions
+    "summit:2021-turkmenistan casd:hasParticipant person:natalia-gherman",
+    "person:emomali-rahmon casd:participatedIn summit:2021-turkmenistan",
+    # property chain: took part in the capacity of -> holds the position, and its inverse
+    "person:sadyr-japarov casd:holdsPosition position:president-of-kyrgyzstan",
+    "position:president-of-kyrgyzstan casd:positionHeldBy person:sadyr-japarov",
+    # inverses
+    "state:turkmenistan casd:hosted summit:2021-turkmenistan",
+    "person:gurbanguly-berdimuhamedov casd:chaired summit:2021-turkmenistan",
+    "summit:2021-turkmenistan casd:previousSummit summit:2019-uzbekistan",
+    # transitivity over the series
+    "summit:2018-kazakhstan casd:precedes summit:2021-turkmenistan",
+    "summit:2021-turkmenistan casd:succeeds summit:2018-kazakhstan",
+    # types up the class hierarchy, and super-properties
+    "person:natalia-gherman a casd:Actor",
+    "state:kazakhstan a casd:Place",
+    "summit:2021-turkmenistan schema:attendee person:kassym-jomart-tokayev",
+])
+def test_inferred_graph_holds(built, pattern):
+    assert _ask(built.store, pattern), pattern
+
+
+def test_inferred_graph_repeats_no_asserted_triple(built):
+    overlap = query(built.store, f"""
+        ASK {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }}
+               GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{GRAPH_INFERRED}>) }}""")
+    assert not bool(overlap)

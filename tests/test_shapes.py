@@ -1,0 +1,51 @@
+"""The shipped data passes the shapes; each curator mistake in fixtures/negative is caught by the right shape."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, expectation, patched_store
+from kg import build, shapes
+from kg.loading import parse_files
+from kg.rdfconv import graph_of
+
+NEGATIVE = sorted((FIXTURES / "negative").glob("*.ru"))
+
+
+def test_shipped_data_conforms(built):
+    assert built.report.conforms, shapes.format_text(built.report)
+    assert built.report.violation_count == 0
+
+
+def test_actors_without_wikidata_item_are_warnings_not_violations(built):
+    warned = {r.focus for r in built.report.results if r.severity == "Warning"}
+    assert "person:erkinbek-turginov" in warned
+    assert all(r.source_shape == "cs:WikidataItemSuggested" for r in built.report.results)
+
+
+@pytest.fixture(scope="module")
+def checker(config):
+    ontology = graph_of(parse_files(config.ontology_files))
+    shapes_graph = build.load_shapes(config.shapes_files)
+    _, data = build.load_sources(config)
+    original = set(graph_of(data))
+
+    def run(patch: Path) -> shapes.Report:
+        data_graph = graph_of(patched_store(config, patch))
+        assert set(data_graph) != original, f"{patch.name} changed nothing"
+        return shapes.validate(data_graph, shapes_graph, ontology)
+    return run
+
+
+def test_there_is_a_negative_fixture_for_each_kind_of_mistake():
+    assert len(NEGATIVE) >= 20
+
+
+@pytest.mark.parametrize("patch", NEGATIVE, ids=[p.stem for p in NEGATIVE])
+def test_negative_fixture_fails_with_expected_shape_and_path(checker, patch):
+    shape, path = expectation(patch)
+    report = checker(patch)
+    assert not report.conforms
+    found = {(r.source_shape, r.path or "-") for r in report.results if r.severity == "Violation"}
+    assert (shape, path) in found, f"expected {shape} on {path}; got {sorted(found)}"
