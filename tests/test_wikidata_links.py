@@ -1,0 +1,32 @@
+"""Every Wikidata link in the data cites where its identifier was seen, and the namesake trap is avoided."""
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+DATA = (ROOT / "data" / "avim-blog-50.trig").read_text(encoding="utf-8")
+SOURCES = (ROOT / "ontology" / "WIKIDATA-SOURCES.md").read_text(encoding="utf-8")
+LINK = re.compile(r"owl:sameAs wd:(Q\d+) ;\s*#\s*(\S.*)$", re.M)
+
+
+def test_every_same_as_line_cites_its_source():
+    plain = re.findall(r"owl:sameAs\s+\S+", DATA)
+    cited = LINK.findall(DATA)
+    assert len(cited) == len(plain) >= 15
+
+
+def test_every_linked_item_is_in_the_sources_table():
+    for qid, _ in LINK.findall(DATA):
+        assert f"| {qid} |" in SOURCES, qid
+
+
+def test_no_item_is_linked_twice():
+    ids = [qid for qid, _ in LINK.findall(DATA)]
+    assert len(ids) == len(set(ids))
+
+
+def test_the_son_is_not_the_2021_chair():
+    block = DATA[DATA.index("person:gurbanguly-berdimuhamedov a casd:Person"):]
+    block = block[:block.index(" .\n")]
+    assert "Q51874548" not in block
