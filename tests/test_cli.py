@@ -212,3 +212,15 @@ def test_python_dash_m_and_console_script():
     script = Path(sys.executable).with_name("kg")
     done = subprocess.run([str(script), "examples"], capture_output=True, text=True, check=True)
     assert "wikidata-ids" in done.stdout
+
+
+def test_malformed_project_file_names_it_and_leaves_no_output(tmp_path, capsys):
+    for part in ("ontology", "shapes", "data"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    trig = tmp_path / "data" / "avim-blog-50.trig"
+    lines = trig.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[69] = lines[69].replace("casd:State", "casd:State ;;; ]")
+    trig.write_text("".join(lines), encoding="utf-8")
+    code, _, err = run(capsys, "--root", str(tmp_path), "build", "--out", str(tmp_path / "out"))
+    assert code == 2 and "avim-blog-50.trig:70:" in err
+    assert not (tmp_path / "out").exists()
