@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -61,6 +62,17 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("stats", help="counts by graph, class and property")
     s.add_argument("--data", type=Path, default=Path("build"), help="built dataset folder (default: build; built in memory if absent)")
     s.set_defaults(run=_stats)
+
+    sv = sub.add_parser("serve", help="serve the graph over the SPARQL 1.1 Protocol")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=5000)
+    sv.add_argument("--store", default="memory", help="memory (build the graph into memory) or an Oxigraph store directory")
+    sv.add_argument("--empty", action="store_true", help="start on an empty in-memory store, without the shape gate")
+    sv.add_argument("--threads", type=int, default=8)
+    sv.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run")
+    sv.add_argument("--write-token-file", type=Path,
+                    help="file holding the write token (else $KG_WRITE_TOKEN; without one the endpoint is read-only)")
+    sv.set_defaults(run=_serve)
 
     e = sub.add_parser("examples", help="list the shipped example queries")
     e.set_defaults(run=_examples)
@@ -128,6 +140,23 @@ def _stats(args, config: Config) -> int:
         print(f"\n{title}:")
         for name, n in sorted(stats[key].items(), key=lambda kv: (-kv[1], kv[0])):
             print(f"  {n:6d}  {compact(name)}")
+    return 0
+
+
+def _serve(args, config: Config) -> int:
+    from kg.server import create_app, wsgi
+
+    token = os.environ.get("KG_WRITE_TOKEN") or None
+    if args.write_token_file:
+        if not args.write_token_file.is_file():
+            raise KgError(f"{args.write_token_file}: no such file")
+        token = args.write_token_file.read_text(encoding="utf-8").strip() or None
+    config = config.replace(host=args.host, port=args.port, store=args.store, empty=args.empty,
+                            threads=args.threads, timeout=args.timeout, write_token=token)
+    app = create_app(config)
+    print(f"kg: serving {'an empty store' if args.empty else args.store} at http://{args.host}:{args.port}/sparql "
+          f"({'writable with the token' if token else 'read-only'})", file=sys.stderr, flush=True)
+    wsgi.run(app, config)
     return 0
 
 

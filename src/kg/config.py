@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,11 +21,24 @@ def default_root() -> Path:
 
 @dataclass(frozen=True)
 class Config:
-    """Paths and switches shared by build, validate, query and (later) serve."""
+    """Paths, switches and limits shared by build, validate, query and serve."""
 
     root: Path = field(default_factory=default_root)
     build_dir: Path = Path("build")
     reason: bool = True
+    # serving
+    host: str = "127.0.0.1"
+    port: int = 5000
+    store: str = "memory"             # "memory" (build into memory), a directory, or (later) a URL
+    empty: bool = False               # start on an empty store, without the shape gate (conformance tests)
+    threads: int = 8
+    timeout: float = 30.0             # seconds a query may run
+    max_query_length: int = 100_000   # characters in a query or update
+    write_token: str | None = field(default=None, repr=False)
+
+    def replace(self, **changes) -> "Config":
+        """A copy with some settings changed."""
+        return dataclasses.replace(self, **changes)
 
     @property
     def ontology_files(self) -> list[Path]:

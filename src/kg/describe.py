@@ -66,3 +66,37 @@ def void_graph(stats: dict, files: dict[str, Path], version: str) -> Graph:
         g.add((dist, DCAT.byteSize, Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)))
         g.add((dist, RDFS.label, Literal(path.name)))
     return g
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def service_description(endpoint: str, named_graphs: list[str], writable: bool) -> list:
+    """A SPARQL 1.1 Service Description of the endpoint, as pyoxigraph triples, from the one format table."""
+    from kg import formats
+
+    sd = lambda local: ox.NamedNode(SD + local)
+    service, dataset, default = ox.NamedNode(endpoint), ox.BlankNode(), ox.BlankNode()
+    rdf_type = ox.NamedNode(str(RDF.type))
+    triples = [
+        ox.Triple(service, rdf_type, sd("Service")),
+        ox.Triple(service, sd("endpoint"), service),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, rdf_type, sd("Graph")),
+        ox.Triple(service, ox.NamedNode(str(RDFS.comment)),
+                  ox.Literal("The default graph is the union of the named graphs unless the request names a dataset.")),
+    ]
+    if writable:
+        triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
+    for fmt in formats.FORMATS:
+        triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(fmt.w3c)))
+    for name in named_graphs:
+        node = ox.BlankNode()
+        triples += [ox.Triple(dataset, sd("namedGraph"), node), ox.Triple(node, rdf_type, sd("NamedGraph")),
+                    ox.Triple(node, sd("name"), ox.NamedNode(name))]
+    return triples

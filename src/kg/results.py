@@ -3,36 +3,27 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from kg import formats
 from kg.errors import KgError
 from kg.namespaces import compact
 
-SOLUTION_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-FORMAT_NAMES = ["table", *SOLUTION_FORMATS, *GRAPH_FORMATS]
+FORMAT_NAMES = ["table", *(f.name for f in formats.FORMATS)]
 
 
 def render(result, fmt: str = "table") -> str:
-    """Text of a query result in the requested format; a graph result defaults to Turtle."""
-    if isinstance(result, ox.QueryTriples):
-        fmt = "turtle" if fmt == "table" else fmt
-        if fmt not in GRAPH_FORMATS:
-            raise KgError(f"a CONSTRUCT/DESCRIBE result cannot be written as {fmt}; use one of {', '.join(GRAPH_FORMATS)}")
-        return result.serialize(format=GRAPH_FORMATS[fmt]).decode("utf-8")
+    """Text of a query result in the requested format; a graph result's table is Turtle."""
+    kind = formats.result_kind(result)
     if fmt == "table":
-        return _table(result)
-    if fmt not in SOLUTION_FORMATS:
-        raise KgError(f"a SELECT/ASK result cannot be written as {fmt}; use one of table, {', '.join(SOLUTION_FORMATS)}")
-    return result.serialize(format=SOLUTION_FORMATS[fmt]).decode("utf-8")
+        if kind == "rdf":
+            fmt = "turtle"
+        else:
+            return _table(result)
+    chosen = formats.lookup(fmt)
+    if chosen is None or chosen.kind != kind:
+        names = ", ".join(f.name for f in formats.of_kind(kind))
+        what = "a CONSTRUCT/DESCRIBE" if kind == "rdf" else "a SELECT/ASK"
+        raise KgError(f"{what} result cannot be written as {fmt}; use one of table, {names}")
+    return formats.serialize(result, chosen).decode("utf-8")
 
 
 def rows(result) -> list[dict[str, str]]:

@@ -1,12 +1,14 @@
-"""The embedded Oxigraph store that holds the built dataset and answers SPARQL."""
+"""The store behind the CLI and the server: an embedded Oxigraph store (in memory or on disk)."""
 from __future__ import annotations
 
+import itertools
+import threading
 from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
 
-from kg.errors import InputError, QueryError
+from kg.errors import InputError, KgError, QueryError
 from kg.namespaces import PREFIXES
 
 DATASET_FILE = "dataset.nq"
@@ -32,12 +34,82 @@ def open_built(build_dir: Path) -> ox.Store:
     return store
 
 
-def query(store: ox.Store, text: str, union_default_graph: bool = True, prefixes: bool = True):
+def query(store: ox.Store, text: str, union_default_graph: bool = True, prefixes: bool = True,
+          default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+          base_iri: str | None = None):
     """Run a SPARQL query with the project's prefixes predeclared; the default graph is the union of the named graphs."""
+    dataset = {}
+    if default_graphs or named_graphs:   # the protocol's dataset replaces FROM/FROM NAMED and the union default
+        dataset = {"default_graph": [ox.NamedNode(g) for g in default_graphs or []],
+                   "named_graphs": [ox.NamedNode(g) for g in named_graphs or []]}
     try:
-        return store.query(text, prefixes=dict(PREFIXES) if prefixes else None,
-                           use_default_graph_as_union=union_default_graph)
+        return store.query(text, prefixes=dict(PREFIXES) if prefixes else None, base_iri=base_iri,
+                           use_default_graph_as_union=union_default_graph and not dataset, **dataset)
     except SyntaxError as err:
         raise QueryError(f"malformed query: {err}") from None
-    except OSError as err:
+    except (OSError, ValueError) as err:
         raise QueryError(f"query failed: {err}") from None
+
+
+class UpdateError(KgError):
+    """An update the engine refused or could not apply; the store is unchanged."""
+
+
+class EmbeddedStore:
+    """An Oxigraph store with a version counter, so caches and ETags know when the data changed."""
+
+    def __init__(self, store: ox.Store | None = None, path: Path | None = None, read_only: bool = False):
+        if store is not None:
+            self.oxigraph = store
+        elif path is not None:
+            self.oxigraph = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        else:
+            self.oxigraph = ox.Store()
+        self.read_only = read_only
+        self._version = itertools.count(1)
+        self.version = next(self._version)
+        self._write_lock = threading.Lock()
+
+    def query(self, text: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+              base_iri: str | None = None):
+        """Evaluate a query as the SPARQL protocol asks (no predeclared prefixes)."""
+        return query(self.oxigraph, text, prefixes=False, default_graphs=default_graphs,
+                     named_graphs=named_graphs, base_iri=base_iri)
+
+    def update(self, text: str, *, base_iri: str | None = None) -> None:
+        """Apply an update atomically: on any error nothing has changed."""
+        with self._write_lock:
+            try:
+                self.oxigraph.update(text, base_iri=base_iri)
+            except SyntaxError as err:
+                raise QueryError(f"malformed update: {err}") from None
+            except (OSError, ValueError) as err:
+                raise UpdateError(f"update failed: {err}") from None
+            self.version = next(self._version)
+
+    def graph_exists(self, graph: ox.NamedNode | ox.DefaultGraph) -> bool:
+        return isinstance(graph, ox.DefaultGraph) or self.oxigraph.contains_named_graph(graph)
+
+    def triples(self, graph: ox.NamedNode | ox.DefaultGraph) -> list[ox.Triple]:
+        return [q.triple for q in self.oxigraph.quads_for_pattern(None, None, None, graph)]
+
+    def put_graph(self, graph: ox.NamedNode | ox.DefaultGraph, triples: list[ox.Triple], merge: bool) -> None:
+        """Replace (PUT) or merge into (POST) a graph in one atomic update."""
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
+        if isinstance(graph, ox.DefaultGraph):
+            ops = [] if merge else ["DROP SILENT DEFAULT"]
+            ops.append(f"INSERT DATA {{ {body} }}")
+        else:
+            ops = [] if merge else [f"DROP SILENT GRAPH <{graph.value}>"]
+            ops += [f"CREATE SILENT GRAPH <{graph.value}>", f"INSERT DATA {{ GRAPH <{graph.value}> {{ {body} }} }}"]
+        self.update(" ;\n".join(ops))
+
+    def drop_graph(self, graph: ox.NamedNode | ox.DefaultGraph) -> None:
+        """Remove a graph (or empty the default graph)."""
+        self.update("DROP DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"DROP GRAPH <{graph.value}>")
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.oxigraph.named_graphs())
+
+    def __len__(self) -> int:
+        return len(self.oxigraph)

@@ -1,0 +1,66 @@
+"""The one table of result and RDF formats: the CLI, content negotiation and the service description read it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+
+
+@dataclass(frozen=True)
+class Format:
+    """A serialisation: its short name (for ?format= and --format), media type and writer."""
+
+    name: str
+    media_type: str
+    kind: str            # "solutions" (SELECT/ASK results) or "rdf" (graphs and datasets)
+    writer: object       # a pyoxigraph QueryResultsFormat or RdfFormat
+    w3c: str             # its IRI in http://www.w3.org/ns/formats/
+    datasets: bool = False   # writes named graphs (N-Quads, TriG)
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8"
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("json", "application/sparql-results+json", "solutions", ox.QueryResultsFormat.JSON, W3C_FORMATS + "SPARQL_Results_JSON"),
+    Format("xml", "application/sparql-results+xml", "solutions", ox.QueryResultsFormat.XML, W3C_FORMATS + "SPARQL_Results_XML"),
+    Format("csv", "text/csv", "solutions", ox.QueryResultsFormat.CSV, W3C_FORMATS + "SPARQL_Results_CSV"),
+    Format("tsv", "text/tab-separated-values", "solutions", ox.QueryResultsFormat.TSV, W3C_FORMATS + "SPARQL_Results_TSV"),
+    Format("turtle", "text/turtle", "rdf", ox.RdfFormat.TURTLE, W3C_FORMATS + "Turtle"),
+    Format("ntriples", "application/n-triples", "rdf", ox.RdfFormat.N_TRIPLES, W3C_FORMATS + "N-Triples"),
+    Format("rdfxml", "application/rdf+xml", "rdf", ox.RdfFormat.RDF_XML, W3C_FORMATS + "RDF_XML"),
+    Format("jsonld", "application/ld+json", "rdf", ox.RdfFormat.JSON_LD, W3C_FORMATS + "JSON-LD"),
+    Format("nquads", "application/n-quads", "rdf", ox.RdfFormat.N_QUADS, W3C_FORMATS + "N-Quads", datasets=True),
+    Format("trig", "application/trig", "rdf", ox.RdfFormat.TRIG, W3C_FORMATS + "TriG", datasets=True),
+)
+
+BY_NAME = {f.name: f for f in FORMATS}
+BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
+# Media types clients send for the same formats.
+ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml",
+           "application/x-turtle": "turtle", "text/plain": "ntriples", "application/x-trig": "trig"}
+DEFAULT = {"solutions": BY_NAME["json"], "rdf": BY_NAME["turtle"]}
+
+
+def of_kind(kind: str) -> list[Format]:
+    """The formats a result of this kind can be written in."""
+    return [f for f in FORMATS if f.kind == kind]
+
+
+def lookup(name_or_type: str) -> Format | None:
+    """A format by short name, media type or common alias."""
+    key = name_or_type.strip().lower()
+    return BY_NAME.get(key) or BY_MEDIA_TYPE.get(key) or BY_NAME.get(ALIASES.get(key, ""))
+
+
+def result_kind(result) -> str:
+    """Which formats a pyoxigraph query result takes."""
+    return "rdf" if isinstance(result, ox.QueryTriples) else "solutions"
+
+
+def serialize(result, fmt: Format) -> bytes:
+    """Write a query result with pyoxigraph's writers (which round-trip all four SPARQL result formats)."""
+    return result.serialize(format=fmt.writer)

@@ -1,0 +1,39 @@
+"""Opening the configured store, and the operational routes: health and the VoID description."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Response, current_app
+
+from kg import build, describe, formats
+from kg.config import Config
+from kg.errors import KgError
+from kg.store import EmbeddedStore
+
+
+def open_store(config: Config) -> EmbeddedStore:
+    """An empty store, the graph built into memory, or an on-disk Oxigraph store."""
+    if config.empty:
+        return EmbeddedStore()
+    if config.store == "memory":
+        return EmbeddedStore(build.check(config).store)
+    if config.store.startswith(("http://", "https://")):
+        raise KgError("remote SPARQL stores are not supported yet; use memory or a directory")
+    path = Path(config.store)
+    if not path.is_dir():
+        raise KgError(f"{path}: no Oxigraph store directory here (write one with `kg load --store DIR`)")
+    return EmbeddedStore(path=path)
+
+
+def health() -> Response:
+    store = current_app.extensions["kg.store"]
+    return Response(f"ok {len(store)} quads\n", content_type="text/plain; charset=utf-8")
+
+
+def void() -> Response:
+    store = current_app.extensions["kg.store"]
+    stats = describe.counts(store.oxigraph)
+    graph = describe.void_graph(stats, {}, f"store-version-{store.version}")
+    fmt = formats.BY_NAME["turtle"]
+    return Response(graph.serialize(format="turtle"), content_type=fmt.content_type)

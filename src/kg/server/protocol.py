@@ -1,0 +1,222 @@
+"""The SPARQL 1.1 Protocol (query and update at /sparql) and the Graph Store HTTP Protocol (/store)."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+
+from kg import describe, formats
+from kg.errors import QueryError
+from kg.server import negotiation, responses
+from kg.sparql_lexer import DatasetConflict, add_using
+from kg.store import UpdateError
+
+bp = Blueprint("protocol", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+SPARQL_METHODS = ["GET", "POST", "OPTIONS"]
+STORE_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
+
+
+@dataclass
+class Operation:
+    """One protocol request: a query or an update, with the dataset the request names."""
+
+    kind: str
+    text: str
+    graphs: list[str] = field(default_factory=list)        # default-graph-uri / using-graph-uri
+    named: list[str] = field(default_factory=list)         # named-graph-uri / using-named-graph-uri
+
+
+def _store():
+    return current_app.extensions["kg.store"]
+
+
+def _config():
+    return current_app.extensions["kg.config"]
+
+
+# ---------------------------------------------------------------- /sparql
+
+def sparql() -> Response:
+    """Query, update or (with neither) the service description, by the rules of the SPARQL 1.1 Protocol."""
+    if request.method == "OPTIONS":
+        return Response(status=204, headers={"Allow": ", ".join(SPARQL_METHODS)})
+    if request.method not in ("GET", "POST"):
+        return responses.method_not_allowed(SPARQL_METHODS)
+    op = _read_operation()
+    if isinstance(op, Response):
+        return op
+    if op is None:
+        return _service_description()
+    if len(op.text) > _config().max_query_length:
+        return responses.payload_too_large(_config().max_query_length)
+    return _run_query(op) if op.kind == "query" else _run_update(op)
+
+
+def _read_operation() -> Operation | Response | None:
+    """The operation a request carries, an error response, or None for a bare GET."""
+    args = request.args
+    if request.method == "GET":
+        if "update" in args:
+            return responses.method_not_allowed(["POST"])
+        return _single(args, "query", args)
+    media = (request.mimetype or "").lower()
+    if media == FORM:
+        return _single(request.form, None, args, request.form)
+    if media in (QUERY, UPDATE):
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            return responses.unsupported_media_type(f"SPARQL in a request body must be UTF-8, not {charset}.")
+        try:
+            text = request.get_data().decode("utf-8")
+        except UnicodeDecodeError as err:
+            return responses.bad_request(f"The request body is not valid UTF-8: {err}")
+        kind = "query" if media == QUERY else "update"
+        return _with_dataset(Operation(kind, text), kind, args)
+    return responses.unsupported_media_type(
+        f"POST a query as {QUERY}, an update as {UPDATE}, or either as a form ({FORM}); got {media or 'no Content-Type'}.")
+
+
+def _single(params, only: str | None, *dataset_sources) -> Operation | Response | None:
+    """Exactly one query= or update= parameter, given once."""
+    found = [(k, v) for k in (("query",) if only else ("query", "update")) for v in params.getlist(k)]
+    if not found:
+        if request.method == "POST":
+            return responses.bad_request("The form has neither a query= nor an update= field.")
+        return None
+    if len(found) > 1:
+        return responses.bad_request("Give exactly one query= or update= parameter.")
+    kind, text = found[0]
+    return _with_dataset(Operation(kind, text), kind, *dataset_sources)
+
+
+def _with_dataset(op: Operation, kind: str, *sources) -> Operation:
+    names = ("default-graph-uri", "named-graph-uri") if kind == "query" else ("using-graph-uri", "using-named-graph-uri")
+    for source in sources:
+        op.graphs += source.getlist(names[0])
+        op.named += source.getlist(names[1])
+    return op
+
+
+def _run_query(op: Operation) -> Response:
+    try:
+        result = _store().query(op.text, default_graphs=op.graphs, named_graphs=op.named, base_iri=request.base_url)
+    except QueryError as err:
+        return responses.bad_request(str(err))
+    kind = formats.result_kind(result)
+    fmt = negotiation.choose(kind, request.headers.get("Accept"), request.values.get("format"))
+    if fmt is None:
+        return responses.not_acceptable([f.media_type for f in formats.of_kind(kind)])
+    try:
+        body = formats.serialize(result, fmt)
+    except (OSError, ValueError, RuntimeError) as err:   # evaluation errors surface while results stream
+        return responses.bad_request(f"query failed: {err}")
+    return _cacheable(Response(body, content_type=fmt.content_type), op, fmt)
+
+
+def _run_update(op: Operation) -> Response:
+    denied = _check_write_token()
+    if denied is not None:
+        return denied
+    try:
+        text = add_using(op.text, op.graphs, op.named)
+        _store().update(text, base_iri=request.base_url)
+    except DatasetConflict as err:
+        return responses.bad_request(str(err))
+    except (QueryError, UpdateError) as err:
+        return responses.bad_request(str(err))
+    return Response(status=204)
+
+
+def _service_description() -> Response:
+    fmt = negotiation.choose("rdf", request.headers.get("Accept"), request.args.get("format"))
+    if fmt is None:
+        return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
+    graph = describe.service_description(request.base_url, _store().named_graphs(), _config().write_token is not None)
+    return Response(ox.serialize(graph, format=fmt.writer), content_type=fmt.content_type)
+
+
+def _cacheable(response: Response, op: Operation, fmt: formats.Format) -> Response:
+    """An ETag from the dataset version and the request, so a repeated query can be answered 304."""
+    key = "\0".join([str(_store().version), op.text, fmt.media_type, *op.graphs, "|", *op.named])
+    response.set_etag(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request)
+
+
+def _check_write_token() -> Response | None:
+    """None if the request may write; else the 403 that says why."""
+    token = _config().write_token
+    if not token:
+        return responses.forbidden("This endpoint is read-only: start the server with a write token (KG_WRITE_TOKEN) to allow writes.")
+    given = request.headers.get("Authorization", "")
+    scheme, _, credential = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(credential.strip().encode(), token.encode()):
+        return responses.forbidden("Writing needs the header 'Authorization: Bearer <token>' with the server's write token.", bearer=True)
+    return None
+
+
+# ---------------------------------------------------------------- /store
+
+def graph_store() -> Response:
+    """The Graph Store HTTP Protocol with ?graph=IRI or ?default."""
+    if request.method == "OPTIONS":
+        return Response(status=204, headers={"Allow": ", ".join(STORE_METHODS)})
+    graph = _target_graph()
+    if isinstance(graph, Response):
+        return graph
+    store = _store()
+    if request.method in ("GET", "HEAD"):
+        if not store.graph_exists(graph):
+            return responses.not_found(f"No graph <{graph.value}> in the store.")
+        fmt = negotiation.choose("rdf", request.headers.get("Accept"), request.args.get("format"))
+        if fmt is None:
+            return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
+        return Response(ox.serialize(store.triples(graph), format=fmt.writer), content_type=fmt.content_type)
+    denied = _check_write_token()
+    if denied is not None:
+        return denied
+    existed = store.graph_exists(graph)
+    if request.method == "DELETE":
+        if not store.graph_exists(graph):
+            return responses.not_found(f"No graph <{graph.value}> in the store.")
+        store.drop_graph(graph)
+        return Response(status=204)
+    triples = _read_graph_body(graph)
+    if isinstance(triples, Response):
+        return triples
+    try:
+        store.put_graph(graph, triples, merge=request.method == "POST")
+    except (QueryError, UpdateError) as err:
+        return responses.bad_request(str(err))
+    return Response(status=204 if existed else 201)
+
+
+def _target_graph() -> ox.NamedNode | ox.DefaultGraph | Response:
+    has_default, names = "default" in request.args, request.args.getlist("graph")
+    if has_default == bool(names) or len(names) > 1:
+        return responses.bad_request("Name the graph with exactly one of ?default or ?graph=IRI.")
+    if has_default:
+        return ox.DefaultGraph()
+    try:
+        return ox.NamedNode(names[0])
+    except ValueError as err:
+        return responses.bad_request(f"?graph= is not an absolute IRI: {err}")
+
+
+def _read_graph_body(graph) -> list[ox.Triple] | Response:
+    fmt = formats.lookup(request.mimetype or "")
+    if fmt is None or fmt.kind != "rdf" or fmt.datasets:
+        offered = ", ".join(f.media_type for f in formats.of_kind("rdf") if not f.datasets)
+        return responses.unsupported_media_type(f"Send the graph as one of: {offered}.")
+    base = graph.value if isinstance(graph, ox.NamedNode) else request.base_url
+    try:
+        return [q.triple for q in ox.parse(request.get_data(), format=fmt.writer, base_iri=base)]
+    except SyntaxError as err:
+        return responses.bad_request(f"The {fmt.name} body does not parse: {err}")

@@ -1,0 +1,33 @@
+"""Serve the app with gunicorn (threads in one worker process), which stops gracefully on SIGTERM."""
+from __future__ import annotations
+
+from flask import Flask
+
+from kg.config import Config
+
+
+def run(app: Flask, config: Config) -> None:
+    """Block serving `app` on the configured host and port until SIGTERM or SIGINT."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            options = {
+                "bind": f"{config.host}:{config.port}",
+                "workers": 1,                 # one process: the in-memory store is shared by its threads
+                "worker_class": "gthread",
+                "threads": config.threads,
+                "timeout": int(config.timeout) + 30,
+                "graceful_timeout": 10,
+                "keepalive": 5,
+                "accesslog": "-",
+                "errorlog": "-",
+                "loglevel": "info",
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            return app
+
+    Server().run()
