@@ -60,3 +60,9 @@ def test_inferred_graph_repeats_no_asserted_triple(built):
         ASK {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }}
                GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{GRAPH_INFERRED}>) }}""")
     assert not bool(overlap)
+
+
+def test_inferred_graph_names_our_resources_not_their_wikidata_items(built):
+    assert not bool(query(built.store, f"""
+        ASK {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o FILTER (STRSTARTS(STR(?o), "http://www.wikidata.org/")
+                                                        || STRSTARTS(STR(?s), "http://www.wikidata.org/")) }} }}"""))

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from kg import __version__, build, describe, examples, results, shapes
+from kg import __version__, build, describe, examples, guard, results, shapes
 from kg.config import Config
 from kg.errors import KgError, ValidationFailed
 from kg.loading import parse_files
@@ -70,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--empty", action="store_true", help="start on an empty in-memory store, without the shape gate")
     sv.add_argument("--threads", type=int, default=8)
     sv.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run")
+    sv.add_argument("--allow-service", action="append", default=[], metavar="URL",
+                    help="an endpoint SERVICE and LOAD may reach (repeatable; none by default), e.g. https://query.wikidata.org/sparql")
     sv.add_argument("--write-token-file", type=Path,
                     help="file holding the write token (else $KG_WRITE_TOKEN; without one the endpoint is read-only)")
     sv.set_defaults(run=_serve)
@@ -152,7 +154,8 @@ def _serve(args, config: Config) -> int:
             raise KgError(f"{args.write_token_file}: no such file")
         token = args.write_token_file.read_text(encoding="utf-8").strip() or None
     config = config.replace(host=args.host, port=args.port, store=args.store, empty=args.empty,
-                            threads=args.threads, timeout=args.timeout, write_token=token)
+                            threads=args.threads, timeout=args.timeout, write_token=token,
+                            allow_service=tuple(guard.check_allow_list(args.allow_service)))
     app = create_app(config)
     print(f"kg: serving {'an empty store' if args.empty else args.store} at http://{args.host}:{args.port}/sparql "
           f"({'writable with the token' if token else 'read-only'})", file=sys.stderr, flush=True)

@@ -35,6 +35,7 @@ class Config:
     timeout: float = 30.0             # seconds a query may run
     max_query_length: int = 100_000   # characters in a query or update
     write_token: str | None = field(default=None, repr=False)
+    allow_service: tuple[str, ...] = ()   # endpoints SERVICE and LOAD may reach; empty: none
 
     def replace(self, **changes) -> "Config":
         """A copy with some settings changed."""

@@ -61,10 +61,22 @@ def infer(ontology: Graph, data: Graph) -> Graph:
         result = world.as_rdflib_graph()
         inferred = Graph()
         for s, p, o in result:
-            if isinstance(s, URIRef) and str(s).startswith(BASE) and not str(s).startswith(str(CASD)) \
-                    and (p == RDF.type or str(p).startswith(str(CASD))) and (s, p, o) not in source:
+            if _about_our_resources(s, p, o) and (s, p, o) not in source:
                 inferred.add((s, p, o))
     return close_under_hierarchy(ontology, data, inferred)
+
+
+def _about_our_resources(s, p, o) -> bool:
+    """Keep inferences about the graph's own resources, named by their own IRIs.
+
+    owl:sameAs makes HermiT repeat every fact with the Wikidata IRI in place of ours; those copies are
+    dropped so that a query finds each participant once.
+    """
+    if not (isinstance(s, URIRef) and str(s).startswith(BASE)) or str(s).startswith(str(CASD)):
+        return False
+    if p == RDF.type:
+        return True
+    return str(p).startswith(str(CASD)) and (isinstance(o, Literal) or str(o).startswith(BASE))
 
 
 def close_under_hierarchy(ontology: Graph, data: Graph, inferred: Graph) -> Graph:

@@ -9,6 +9,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kg.errors import InputError, KgError, QueryError
+from kg.guard import redact
 from kg.namespaces import PREFIXES
 
 DATASET_FILE = "dataset.nq"
@@ -48,7 +49,7 @@ def query(store: ox.Store, text: str, union_default_graph: bool = True, prefixes
     except SyntaxError as err:
         raise QueryError(f"malformed query: {err}") from None
     except (OSError, ValueError) as err:
-        raise QueryError(f"query failed: {err}") from None
+        raise QueryError(f"query failed: {redact(str(err))}") from None
 
 
 class UpdateError(KgError):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from kg import describe, formats
+from kg import describe, formats, guard
 from kg.errors import QueryError
 from kg.server import negotiation, responses
 from kg.sparql_lexer import DatasetConflict, add_using
@@ -56,6 +56,10 @@ def sparql() -> Response:
         return _service_description()
     if len(op.text) > _config().max_query_length:
         return responses.payload_too_large(_config().max_query_length)
+    try:
+        guard.check(op.text, _config().allow_service)
+    except guard.Refused as err:
+        return responses.forbidden(str(err))
     return _run_query(op) if op.kind == "query" else _run_update(op)
 
 
@@ -116,7 +120,7 @@ def _run_query(op: Operation) -> Response:
     try:
         body = formats.serialize(result, fmt)
     except (OSError, ValueError, RuntimeError) as err:   # evaluation errors surface while results stream
-        return responses.bad_request(f"query failed: {err}")
+        return responses.bad_request(f"query failed: {guard.redact(str(err))}")
     return _cacheable(Response(body, content_type=fmt.content_type), op, fmt)
 
 

@@ -1,0 +1,145 @@
+"""No server-side request forgery: SERVICE and LOAD reach only allow-listed endpoints; nothing else is fetched."""
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+
+from conftest import TOKEN
+from kg import guard
+from kg.config import Config
+from kg.server import create_app
+
+
+class Listener:
+    """A TCP listener on loopback that counts the connections it is offered."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self._stop = True
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.fixture()
+def listener():
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+def client(allow=()):
+    return create_app(Config(empty=True, write_token=TOKEN, allow_service=tuple(allow))).test_client()
+
+
+def test_service_to_unlisted_host_is_refused_without_a_connection(listener):
+    url = f"http://127.0.0.1:{listener.port}/sparql"
+    r = client().get("/sparql", query_string={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})
+    assert r.status_code == 403 and url.encode() in r.data and b"allow-list" in r.data
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("query", [
+    "PREFIX x: <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE SILENT x:sparql {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ service <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "BASE <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ BIND(<http://127.0.0.1:{port}/sparql> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+])
+def test_disguised_services_are_refused(listener, query):
+    r = client().get("/sparql", query_string={"query": query.format(port=listener.port)})
+    assert r.status_code == 403
+    assert listener.connections == 0
+
+
+def test_load_is_refused_without_a_connection(listener):
+    r = client().post("/sparql", data=f"LOAD <http://127.0.0.1:{listener.port}/data.ttl>",
+                      content_type="application/sparql-update", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 403
+    assert listener.connections == 0
+
+
+def test_from_never_fetches(listener):
+    url = f"http://127.0.0.1:{listener.port}/g"
+    r = client().get("/sparql", query_string={"query": f"SELECT * FROM <{url}> FROM NAMED <{url}> WHERE {{ ?s ?p ?o }}"})
+    assert r.status_code == 200
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT * WHERE { ?s ?p "SERVICE <http://evil.example/sparql> { }" }',
+    "# SERVICE <http://evil.example/sparql>\nSELECT * WHERE { ?s ?p ?o }",
+    "PREFIX ex: <http://ex.org/> SELECT * WHERE { ?s ex:SERVICE ?o . ?s ex:LOAD ?service }",
+    "SELECT ?service WHERE { ?service a <http://www.w3.org/ns/sparql-service-description#Service> }",
+])
+def test_no_false_refusals_for_queries_that_only_mention_the_word(query):
+    assert client().get("/sparql", query_string={"query": query}).status_code == 200
+
+
+def test_an_allow_listed_endpoint_is_reached(listener):
+    url = f"http://127.0.0.1:{listener.port}/sparql"
+    r = client(allow=[url]).get("/sparql", query_string={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})
+    assert r.status_code == 400            # the stand-in closes the connection: a clear error, not a crash
+    assert listener.connections >= 1
+
+
+def test_a_remote_error_body_is_not_echoed():
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    url = f"http://127.0.0.1:{srv.getsockname()[1]}/sparql"
+
+    def answer():
+        conn, _ = srv.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 500 Oops\r\nContent-Type: text/plain\r\nContent-Length: 15\r\n\r\nSECRET-INTERNAL")
+        conn.close()
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    r = client(allow=[url]).get("/sparql", query_string={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})
+    thread.join(5)
+    srv.close()
+    assert r.status_code == 400 and b"500" in r.data
+    assert b"SECRET" not in r.data
+
+
+@pytest.mark.parametrize("bad", ["ftp://example.org/sparql", "https://user:pw@example.org/sparql", "example.org"])
+def test_allow_list_entries_are_checked(bad):
+    with pytest.raises(guard.KgError):
+        guard.check_allow_list([bad])
+
+
+def test_json_ld_remote_context_is_not_fetched(listener):
+    body = f'{{"@context": "http://127.0.0.1:{listener.port}/context.jsonld", "@id": "http://a", "name": "x"}}'
+    r = client().put("/store?default", data=body, content_type="application/ld+json",
+                     headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 400
+    assert listener.connections == 0
+
+
+def test_rdf_xml_external_entity_is_not_fetched(listener):
+    body = (f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "http://127.0.0.1:{listener.port}/x">]>'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://ex.org/">'
+            '<rdf:Description rdf:about="http://a"><ex:p>&e;</ex:p></rdf:Description></rdf:RDF>')
+    client().put("/store?default", data=body, content_type="application/rdf+xml",
+                 headers={"Authorization": f"Bearer {TOKEN}"})
+    assert listener.connections == 0
