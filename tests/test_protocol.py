@@ -188,3 +188,22 @@ def test_every_route_is_in_the_table(graph_client):
     app = graph_client.application
     rules = {r.rule for r in app.url_map.iter_rules() if r.endpoint != "static"}
     assert rules == {rule for rule, *_ in ROUTES}
+
+
+def test_on_disk_store_is_served_and_writes_survive_a_restart(built, tmp_path):
+    from kg.store import load_directory
+
+    assert load_directory(tmp_path / "db", built.store) == len(built.store)
+    config = Config(store=str(tmp_path / "db"), write_token=TOKEN)
+    first = create_app(config).test_client()
+    r = first.get("/sparql", query_string={"query": "ASK { ?s <https://w3id.org/casd/ontology#slogan> ?o }"})
+    assert r.data.endswith(b"true}")
+    h = {"Authorization": f"Bearer {TOKEN}"}
+    assert first.put("/store?graph=http://note", data="<http://a> <http://b> <http://c> .", content_type="text/turtle",
+                     headers=h).status_code == 201
+    first.application.extensions["kg.store"].oxigraph.flush()
+    del first
+    import gc
+    gc.collect()   # release the store's lock before reopening the directory
+    again = create_app(config).test_client()
+    assert again.get("/store?graph=http://note").status_code == 200

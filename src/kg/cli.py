@@ -63,13 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--data", type=Path, default=Path("build"), help="built dataset folder (default: build; built in memory if absent)")
     s.set_defaults(run=_stats)
 
+    ld = sub.add_parser("load", help="build the graph and write it into an on-disk Oxigraph store")
+    ld.add_argument("--store", type=Path, required=True, metavar="DIR", help="store directory (created if absent)")
+    ld.set_defaults(run=_load)
+
     sv = sub.add_parser("serve", help="serve the graph over the SPARQL 1.1 Protocol")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=5000)
     sv.add_argument("--store", default="memory", help="memory (build the graph into memory) or an Oxigraph store directory")
     sv.add_argument("--empty", action="store_true", help="start on an empty in-memory store, without the shape gate")
     sv.add_argument("--threads", type=int, default=8)
-    sv.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run")
     sv.add_argument("--allow-service", action="append", default=[], metavar="URL",
                     help="an endpoint SERVICE and LOAD may reach (repeatable; none by default), e.g. https://query.wikidata.org/sparql")
     sv.add_argument("--write-token-file", type=Path,
@@ -145,6 +148,16 @@ def _stats(args, config: Config) -> int:
     return 0
 
 
+def _load(args, config: Config) -> int:
+    from kg.store import load_directory
+
+    built = build.check(config)
+    started = time.perf_counter()
+    count = load_directory(args.store, built.store)
+    print(f"Loaded {count} quads into {args.store}/ in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
 def _serve(args, config: Config) -> int:
     from kg.server import create_app, wsgi
 
@@ -154,7 +167,7 @@ def _serve(args, config: Config) -> int:
             raise KgError(f"{args.write_token_file}: no such file")
         token = args.write_token_file.read_text(encoding="utf-8").strip() or None
     config = config.replace(host=args.host, port=args.port, store=args.store, empty=args.empty,
-                            threads=args.threads, timeout=args.timeout, write_token=token,
+                            threads=args.threads, write_token=token,
                             allow_service=tuple(guard.check_allow_list(args.allow_service)))
     app = create_app(config)
     print(f"kg: serving {'an empty store' if args.empty else args.store} at http://{args.host}:{args.port}/sparql "

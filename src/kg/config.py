@@ -32,7 +32,6 @@ class Config:
     store: str = "memory"             # "memory" (build into memory), a directory, or (later) a URL
     empty: bool = False               # start on an empty store, without the shape gate (conformance tests)
     threads: int = 8
-    timeout: float = 30.0             # seconds a query may run
     max_query_length: int = 100_000   # characters in a query or update
     write_token: str | None = field(default=None, repr=False)
     allow_service: tuple[str, ...] = ()   # endpoints SERVICE and LOAD may reach; empty: none

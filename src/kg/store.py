@@ -35,6 +35,16 @@ def open_built(build_dir: Path) -> ox.Store:
     return store
 
 
+def load_directory(directory: Path, source: ox.Store) -> int:
+    """Replace the contents of an on-disk Oxigraph store with the quads of `source`; returns their number."""
+    target = ox.Store(str(directory))
+    target.clear()
+    target.bulk_extend(list(source))
+    target.flush()
+    target.optimize()
+    return len(target)
+
+
 def query(store: ox.Store, text: str, union_default_graph: bool = True, prefixes: bool = True,
           default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
           base_iri: str | None = None):

@@ -17,7 +17,7 @@ def run(app: Flask, config: Config) -> None:
                 "workers": 1,                 # one process: the in-memory store is shared by its threads
                 "worker_class": "gthread",
                 "threads": config.threads,
-                "timeout": int(config.timeout) + 30,
+                "timeout": 120,               # worker heartbeat; gthread workers answer it while requests run
                 "graceful_timeout": 10,
                 "keepalive": 5,
                 "accesslog": "-",
