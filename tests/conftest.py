@@ -80,29 +80,68 @@ def http_sender(port: int):
     return send
 
 
-@pytest.fixture(scope="session")
-def empty_server():
-    """`kg serve --empty` started as its own process on a free loopback port, with a write token."""
-    import os
-    import subprocess
-    import sys
+def _wait_until_up(proc, url: str, what: str) -> None:
     import time
     import urllib.request
 
-    port = free_port()
-    env = {**os.environ, "KG_WRITE_TOKEN": TOKEN}
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--empty", "--port", str(port), "--threads", "4"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while True:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).read()
-            break
+            urllib.request.urlopen(url, timeout=1).read()
+            return
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError("kg serve did not start: " + proc.stderr.read().decode(errors="replace")[-2000:])
+                raise RuntimeError(f"{what} did not start: " + proc.stderr.read().decode(errors="replace")[-2000:])
             time.sleep(0.1)
-    yield port
+
+
+def start_kg_serve(*args: str):
+    """`kg serve ARGS` as its own process on a free loopback port, with the test write token."""
+    import os
+    import subprocess
+    import sys
+
+    port = free_port()
+    env = {**os.environ, "KG_WRITE_TOKEN": TOKEN}
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port), "--threads", "4", *args],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _wait_until_up(proc, f"http://127.0.0.1:{port}/health", "kg serve")
+    return proc, port
+
+
+def stop(proc) -> None:
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def empty_server():
+    """`kg serve --empty`: an empty in-memory store without the shape gate."""
+    proc, port = start_kg_serve("--empty")
+    yield port
+    stop(proc)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server():
+    """A real `oxigraph serve` (PyPI package oxigraph), in memory, on loopback, with its own default graph."""
+    import shutil
+    import subprocess
+    import sys
+
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    port = free_port()
+    proc = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _wait_until_up(proc, f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", "oxigraph serve")
+    yield port
+    stop(proc)
+
+
+@pytest.fixture(scope="session")
+def remote_server(oxigraph_server):
+    """`kg serve --store URL` fronting the real Oxigraph server."""
+    proc, port = start_kg_serve("--store", f"http://127.0.0.1:{oxigraph_server}/query")
+    yield port
+    stop(proc)

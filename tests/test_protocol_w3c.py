@@ -13,7 +13,7 @@ if not W3C_PROTOCOL.exists():
 import w3c_protocol  # noqa: E402
 
 TESTS = w3c_protocol.load(W3C_PROTOCOL)
-RESULTS: dict[str, dict[str, bool]] = {"client": {}, "server": {}}
+RESULTS: dict[str, dict[str, bool]] = {"client": {}, "server": {}, "server fronting oxigraph serve": {}}
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,13 @@ def test_w3c_protocol_real_server(empty_server, test):
     RESULTS["server"][test.name] = False
     w3c_protocol.run(test, http_sender(empty_server), "/sparql", "/store", TOKEN)
     RESULTS["server"][test.name] = True
+
+
+@pytest.mark.parametrize("test", TESTS, ids=[t.name for t in TESTS])
+def test_w3c_protocol_remote_store(remote_server, test):
+    RESULTS["server fronting oxigraph serve"][test.name] = False
+    w3c_protocol.run(test, http_sender(remote_server), "/sparql", "/store", TOKEN)
+    RESULTS["server fronting oxigraph serve"][test.name] = True
 
 
 def test_print_w3c_protocol_pass_count(capsys):

@@ -63,8 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--data", type=Path, default=Path("build"), help="built dataset folder (default: build; built in memory if absent)")
     s.set_defaults(run=_stats)
 
-    ld = sub.add_parser("load", help="build the graph and write it into an on-disk Oxigraph store")
-    ld.add_argument("--store", type=Path, required=True, metavar="DIR", help="store directory (created if absent)")
+    ld = sub.add_parser("load", help="build the graph and write it into an on-disk Oxigraph store or a remote store")
+    ld.add_argument("--store", required=True, metavar="DIR|URL",
+                    help="store directory (created if absent), or a remote SPARQL endpoint URL (graphs sent with the Graph Store Protocol)")
     ld.set_defaults(run=_load)
 
     sv = sub.add_parser("serve", help="serve the graph over the SPARQL 1.1 Protocol")
@@ -149,12 +150,25 @@ def _stats(args, config: Config) -> int:
 
 
 def _load(args, config: Config) -> int:
+    from kg.remote import Endpoints, RemoteStore
     from kg.store import load_directory
 
     built = build.check(config)
     started = time.perf_counter()
-    count = load_directory(args.store, built.store)
-    print(f"Loaded {count} quads into {args.store}/ in {time.perf_counter() - started:.2f} s")
+    if args.store.startswith(("http://", "https://")):
+        def progress(graph: str, sent: int, total: int) -> None:
+            if sys.stderr.isatty():
+                rate = sent / max(time.perf_counter() - started, 1e-9)
+                bar = "#" * int(30 * sent / max(total, 1))
+                print(f"\r[{bar:30}] {sent}/{total} triples, {rate:,.0f} triples/s  {compact(graph)}",
+                      end="", file=sys.stderr, flush=True)
+        count = RemoteStore(Endpoints.from_url(args.store)).push(built.store, progress)
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+    else:
+        count = load_directory(Path(args.store), built.store)
+    seconds = time.perf_counter() - started
+    print(f"Loaded {count} quads into {args.store} in {seconds:.2f} s ({count / max(seconds, 1e-9):,.0f} quads/s)")
     return 0
 
 

@@ -13,15 +13,19 @@ from kg.namespaces import DATASET_IRI, DCAT, VOID, bind_prefixes
 from kg.store import query
 
 
-def counts(store: ox.Store) -> dict:
-    """Triple counts per named graph, and (over the union) per class and per property."""
-    per_graph = {str(s["g"].value): int(s["n"].value) for s in query(
-        store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    classes = {str(s["c"].value): int(s["n"].value) for s in query(
-        store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(ISIRI(?c)) } GROUP BY ?c")}
-    props = {str(s["p"].value): int(s["n"].value) for s in query(
-        store, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
-    return {"graphs": per_graph, "classes": classes, "properties": props, "quads": len(store)}
+def counts(store, run=None) -> dict:
+    """Triple counts per named graph, and (over the union) per class and per property.
+
+    `run(text)` evaluates a query; by default on a pyoxigraph store with the union default graph.
+    """
+    run = run or (lambda text: query(store, text))
+    per_graph = {str(s["g"].value): int(s["n"].value) for s in run(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    classes = {str(s["c"].value): int(s["n"].value) for s in run(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(ISIRI(?c)) } GROUP BY ?c")}
+    props = {str(s["p"].value): int(s["n"].value) for s in run(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
+    return {"graphs": per_graph, "classes": classes, "properties": props, "quads": sum(per_graph.values())}
 
 
 def content_hash(nquads_file: Path) -> str:

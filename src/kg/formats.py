@@ -58,7 +58,7 @@ def lookup(name_or_type: str) -> Format | None:
 
 def result_kind(result) -> str:
     """Which formats a pyoxigraph query result takes."""
-    return "rdf" if isinstance(result, ox.QueryTriples) else "solutions"
+    return "rdf" if isinstance(result, ox.QueryTriples) or getattr(result, "is_graph", False) else "solutions"
 
 
 def serialize(result, fmt: Format) -> bytes:

@@ -9,6 +9,7 @@ from flask import Response, current_app
 from kg import build, describe, formats
 from kg.config import Config
 from kg.errors import KgError
+from kg.remote import Endpoints, RemoteStore
 from kg.store import EmbeddedStore
 
 
@@ -19,7 +20,7 @@ def open_store(config: Config) -> EmbeddedStore:
     if config.store == "memory":
         return EmbeddedStore(build.check(config).store)
     if config.store.startswith(("http://", "https://")):
-        raise KgError("remote SPARQL stores are not supported yet; use memory or a directory")
+        return RemoteStore(Endpoints.from_url(config.store))
     path = Path(config.store)
     if not path.is_dir():
         raise KgError(f"{path}: no Oxigraph store directory here (write one with `kg load --store DIR`)")
@@ -33,7 +34,7 @@ def health() -> Response:
 
 def void() -> Response:
     store = current_app.extensions["kg.store"]
-    stats = describe.counts(store.oxigraph)
-    graph = describe.void_graph(stats, {}, f"store-version-{store.version}")
+    stats = describe.counts(None, run=store.query)
+    graph = describe.void_graph(stats, {}, f"store-version-{store.version}" if store.version else "remote")
     fmt = formats.BY_NAME["turtle"]
     return Response(graph.serialize(format="turtle"), content_type=fmt.content_type)

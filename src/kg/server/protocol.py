@@ -148,6 +148,8 @@ def _service_description() -> Response:
 
 def _cacheable(response: Response, op: Operation, fmt: formats.Format) -> Response:
     """An ETag from the dataset version and the request, so a repeated query can be answered 304."""
+    if _store().version is None:       # a remote store's data can change without our knowing
+        return response
     key = "\0".join([str(_store().version), op.text, fmt.media_type, *op.graphs, "|", *op.named])
     response.set_etag(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
     response.headers["Cache-Control"] = "no-cache"

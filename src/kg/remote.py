@@ -1,0 +1,158 @@
+"""A remote SPARQL 1.1 store (Oxigraph server, Fuseki, GraphDB, QLever …) behind the same interface as the embedded one."""
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg import __version__
+from kg.errors import KgError, QueryError
+from kg.store import UpdateError
+
+USER_AGENT = f"kg/{__version__} (casd knowledge graph; SPARQL 1.1 client)"
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+ERROR_EXCERPT = 2000   # characters of a backend's error message passed on to the client
+
+
+class RemoteStoreError(KgError):
+    """The remote store could not be reached or answered with a server error."""
+
+
+@dataclass
+class GraphResult:
+    """A CONSTRUCT/DESCRIBE result fetched from a remote store, writable like pyoxigraph's."""
+
+    triples: list
+    is_graph = True
+
+    def serialize(self, format) -> bytes:
+        return ox.serialize(self.triples, format=format)
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the remote store answers queries, updates and the Graph Store Protocol."""
+
+    query: str
+    update: str
+    graph_store: str
+
+    @classmethod
+    def from_url(cls, url: str) -> "Endpoints":
+        """Oxigraph's and Fuseki's layouts (…/query, …/update, …/store or …/data); otherwise one URL for all."""
+        base, _, last = url.rstrip("/").rpartition("/")
+        if last in ("query", "sparql"):
+            store = "store" if last == "query" else "data"
+            return cls(url, f"{base}/update", f"{base}/{store}")
+        return cls(url, url, url)
+
+
+class RemoteStore:
+    """Speaks the SPARQL 1.1 Protocol, Update and Graph Store Protocol to another server."""
+
+    version = None   # the remote data may change behind our back: no ETags
+
+    def __init__(self, endpoints: Endpoints, timeout: float = 60.0):
+        self.endpoints = endpoints
+        self.timeout = timeout
+
+    # -- SPARQL
+
+    def query(self, text: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+              base_iri: str | None = None):
+        fields = [("query", text)] + [("default-graph-uri", g) for g in default_graphs or []] \
+            + [("named-graph-uri", g) for g in named_graphs or []]
+        status, media, body = self._send("POST", self.endpoints.query, urllib.parse.urlencode(fields).encode(),
+                                         {"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT})
+        if status >= 400:
+            raise QueryError(f"the store refused the query ({status}): {_excerpt(body)}")
+        if media == "application/n-triples" or media == "text/plain":
+            return GraphResult(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)))
+        fmt = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
+               "application/sparql-results+xml": ox.QueryResultsFormat.XML}.get(media)
+        if fmt is None:
+            raise RemoteStoreError(f"the store answered a query with {media or 'no media type'}")
+        return ox.parse_query_results(body, format=fmt)
+
+    def update(self, text: str, *, base_iri: str | None = None) -> None:
+        status, _, body = self._send("POST", self.endpoints.update, text.encode("utf-8"),
+                                     {"Content-Type": "application/sparql-update"})
+        if status >= 400:
+            raise UpdateError(f"the store refused the update ({status}): {_excerpt(body)}")
+
+    # -- Graph Store Protocol
+
+    def graph_exists(self, graph) -> bool:
+        if isinstance(graph, ox.DefaultGraph):
+            return True
+        status, _, _ = self._send("HEAD", self._graph_url(graph), None, {"Accept": "application/n-triples"})
+        return status == 200
+
+    def triples(self, graph) -> list:
+        status, _, body = self._send("GET", self._graph_url(graph), None, {"Accept": "application/n-triples"})
+        if status == 404:
+            return []
+        if status >= 400:
+            raise RemoteStoreError(f"the store could not return the graph ({status}): {_excerpt(body)}")
+        return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+
+    def put_graph(self, graph, triples: list, merge: bool) -> None:
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+        status, _, answer = self._send("POST" if merge else "PUT", self._graph_url(graph), body,
+                                       {"Content-Type": "application/n-triples"})
+        if status >= 400:
+            raise UpdateError(f"the store refused the graph ({status}): {_excerpt(answer)}")
+
+    def drop_graph(self, graph) -> None:
+        status, _, body = self._send("DELETE", self._graph_url(graph), None, {})
+        if status >= 400 and status != 404:
+            raise UpdateError(f"the store could not delete the graph ({status}): {_excerpt(body)}")
+
+    def named_graphs(self) -> list[str]:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return sorted(s["g"].value for s in result)
+
+    def __len__(self) -> int:
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(next(iter(result))["n"].value)
+
+    def push(self, source: ox.Store, progress=None) -> int:
+        """Replace each named graph of the remote store with the one in `source`; returns the triples sent.
+
+        `progress(graph, triples_sent, total)` is called after each graph, for a progress display.
+        """
+        total, sent = len(source), 0
+        for graph in sorted(source.named_graphs(), key=lambda g: g.value):
+            triples = [q.triple for q in source.quads_for_pattern(None, None, None, graph)]
+            self.put_graph(graph, triples, merge=False)
+            sent += len(triples)
+            if progress is not None:
+                progress(graph.value, sent, total)
+        return sent
+
+    # -- HTTP
+
+    def _graph_url(self, graph) -> str:
+        query = "default" if isinstance(graph, ox.DefaultGraph) else urllib.parse.urlencode({"graph": graph.value})
+        return f"{self.endpoints.graph_store}?{query}"
+
+    def _send(self, method: str, url: str, body: bytes | None, headers: dict) -> tuple[int, str, bytes]:
+        request = urllib.request.Request(url, data=body, method=method, headers={"User-Agent": USER_AGENT, **headers})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.status, _media(response.headers), response.read()
+        except urllib.error.HTTPError as err:
+            return err.code, _media(err.headers), err.read()
+        except (urllib.error.URLError, OSError) as err:
+            raise RemoteStoreError(f"cannot reach the store at {url}: {getattr(err, 'reason', err)}") from None
+
+
+def _media(headers) -> str:
+    return (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+
+
+def _excerpt(body: bytes) -> str:
+    return body.decode("utf-8", errors="replace").strip()[:ERROR_EXCERPT]

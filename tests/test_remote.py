@@ -1,0 +1,36 @@
+"""The remote-store path: the built graph pushed to a real Oxigraph server and served through kg."""
+from __future__ import annotations
+
+import json
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from conftest import http_sender
+from kg.cli import main
+
+
+@pytest.fixture(scope="module")
+def loaded_oxigraph(oxigraph_server):
+    url = f"http://127.0.0.1:{oxigraph_server}/query"
+    assert main(["load", "--store", url]) == 0
+    return url
+
+
+def test_kg_load_pushes_every_graph(loaded_oxigraph, built, capsys):
+    q = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    with urllib.request.urlopen(f"{loaded_oxigraph}?query={q}") as r:
+        n = int(json.loads(r.read())["results"]["bindings"][0]["n"]["value"])
+    assert n == len(built.store)
+
+
+def test_served_through_kg_from_the_remote_store(loaded_oxigraph, remote_server):
+    send = http_sender(remote_server)
+    q = urllib.parse.quote("SELECT ?c WHERE { GRAPH ?g { <https://w3id.org/casd/summit/2021-turkmenistan> "
+                           "<https://w3id.org/casd/ontology#chairedBy> ?c } }")
+    status, headers, body = send("GET", f"/sparql?query={q}", {"Accept": "text/csv"}, b"")
+    assert status == 200 and headers["content-type"].startswith("text/csv")
+    assert b"gurbanguly-berdimuhamedov" in body
+    status, _, body = send("GET", "/sparql?query=SELECT%20*%20WHERE%20%7B", {}, b"")
+    assert status == 400 and b"the store refused the query (400)" in body
