@@ -104,7 +104,8 @@ def start_kg_serve(*args: str):
 
     port = free_port()
     env = {**os.environ, "KG_WRITE_TOKEN": TOKEN}
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port), "--threads", "4", *args],
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port), "--threads", "4",
+                             "--client-rate", "100000", "--client-burst", "100000", *args],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _wait_until_up(proc, f"http://127.0.0.1:{port}/health", "kg serve")
     return proc, port

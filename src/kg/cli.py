@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--store", default="memory", help="memory (build the graph into memory) or an Oxigraph store directory")
     sv.add_argument("--empty", action="store_true", help="start on an empty in-memory store, without the shape gate")
     sv.add_argument("--threads", type=int, default=8)
+    sv.add_argument("--max-concurrent", type=int, default=Config.max_concurrent, help="SPARQL/store requests in flight (more: 503)")
+    sv.add_argument("--client-rate", type=float, default=Config.client_rate, help="requests/s one client may sustain (more: 429)")
+    sv.add_argument("--client-burst", type=int, default=Config.client_burst, help="requests one client may send at once")
     sv.add_argument("--allow-service", action="append", default=[], metavar="URL",
                     help="an endpoint SERVICE and LOAD may reach (repeatable; none by default), e.g. https://query.wikidata.org/sparql")
     sv.add_argument("--write-token-file", type=Path,
@@ -181,7 +184,8 @@ def _serve(args, config: Config) -> int:
             raise KgError(f"{args.write_token_file}: no such file")
         token = args.write_token_file.read_text(encoding="utf-8").strip() or None
     config = config.replace(host=args.host, port=args.port, store=args.store, empty=args.empty,
-                            threads=args.threads, write_token=token,
+                            threads=args.threads, write_token=token, max_concurrent=args.max_concurrent,
+                            client_rate=args.client_rate, client_burst=args.client_burst,
                             allow_service=tuple(guard.check_allow_list(args.allow_service)))
     app = create_app(config)
     print(f"kg: serving {'an empty store' if args.empty else args.store} at http://{args.host}:{args.port}/sparql "

@@ -33,6 +33,9 @@ class Config:
     empty: bool = False               # start on an empty store, without the shape gate (conformance tests)
     threads: int = 8
     max_query_length: int = 100_000   # characters in a query or update
+    max_concurrent: int = 16          # SPARQL and store requests in flight; more get 503 + Retry-After
+    client_rate: float = 50.0         # requests a second one client may sustain …
+    client_burst: int = 100           # … and send at once; more get 429 + Retry-After
     write_token: str | None = field(default=None, repr=False)
     allow_service: tuple[str, ...] = ()   # endpoints SERVICE and LOAD may reach; empty: none
 

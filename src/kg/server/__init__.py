@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import gzip
+import time
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, g, request
 
 from kg.config import Config
-from kg.server import ops, protocol
+from kg.server import limits, observe, ops, protocol, responses
 
 # Every HTTP route the server answers, in one place: (rule, endpoint name, view, methods).
 ROUTES = [
@@ -14,7 +15,9 @@ ROUTES = [
     ("/store", "store", protocol.graph_store, protocol.STORE_METHODS + ["PATCH"]),
     ("/.well-known/void", "void", ops.void, ["GET", "HEAD"]),
     ("/health", "health", ops.health, ["GET", "HEAD"]),
+    ("/metrics", "metrics", ops.metrics, ["GET"]),
 ]
+ADMITTED = {"sparql", "store"}   # endpoints behind the throttle and the concurrency cap
 
 GZIP_MIN_BYTES = 1024   # smaller bodies are sent as they are
 
@@ -24,11 +27,51 @@ def create_app(config: Config, store=None) -> Flask:
     app = Flask(__name__)
     app.extensions["kg.config"] = config
     app.extensions["kg.store"] = store if store is not None else ops.open_store(config)
+    app.extensions["kg.metrics"] = observe.Metrics()
+    app.extensions["kg.cap"] = limits.ConcurrencyCap(config.max_concurrent)
+    app.extensions["kg.throttle"] = limits.Throttle(config.client_rate, config.client_burst)
     for rule, endpoint, view, methods in ROUTES:
         app.add_url_rule(rule, endpoint, view, methods=methods, strict_slashes=False)
+    app.before_request(_admit)
     app.after_request(_cors)
     app.after_request(_gzip)
+    app.after_request(_observe)
+    app.teardown_request(_release)
     return app
+
+
+def _admit() -> Response | None:
+    """Throttle each client, then cap the requests in flight; both answer at once with Retry-After."""
+    g.started = time.perf_counter()
+    if request.endpoint not in ADMITTED or request.method == "OPTIONS":
+        return None
+    wait = current_app.extensions["kg.throttle"].admit(request.remote_addr or "?")
+    if wait > 0:
+        return responses.error(429, "Too many requests from this client; slow down.", Retry_After=limits.retry_after(wait))
+    if not current_app.extensions["kg.cap"].enter():
+        return responses.error(503, "The server is answering as many requests as it may; try again shortly.",
+                               Retry_After="1")
+    g.admitted = True
+    return None
+
+
+def _release(_exc) -> None:
+    if g.pop("admitted", False):
+        current_app.extensions["kg.cap"].leave()
+
+
+def _observe(response: Response) -> Response:
+    seconds = time.perf_counter() - g.get("started", time.perf_counter())
+    route = request.endpoint or "unknown"
+    current_app.extensions["kg.metrics"].observe(route, request.method, response.status_code, seconds)
+    query = request.args.get("query") or request.args.get("update")
+    if query is None and request.mimetype in ("application/x-www-form-urlencoded",):
+        query = request.form.get("query") or request.form.get("update")
+    elif query is None and request.mimetype in (protocol.QUERY, protocol.UPDATE):
+        query = request.get_data(as_text=True)
+    observe.log_request(request.method, request.path, response.status_code, seconds,
+                        response.calculate_content_length(), request.remote_addr, query)
+    return response
 
 
 def _cors(response: Response) -> Response:

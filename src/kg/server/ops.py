@@ -38,3 +38,9 @@ def void() -> Response:
     graph = describe.void_graph(stats, {}, f"store-version-{store.version}" if store.version else "remote")
     fmt = formats.BY_NAME["turtle"]
     return Response(graph.serialize(format="turtle"), content_type=fmt.content_type)
+
+
+def metrics() -> Response:
+    store = current_app.extensions["kg.store"]
+    text = current_app.extensions["kg.metrics"].render(len(store))
+    return Response(text, content_type="text/plain; version=0.0.4; charset=utf-8")

@@ -1,6 +1,9 @@
 """Serve the app with gunicorn (threads in one worker process), which stops gracefully on SIGTERM."""
 from __future__ import annotations
 
+import logging
+import sys
+
 from flask import Flask
 
 from kg.config import Config
@@ -20,7 +23,7 @@ def run(app: Flask, config: Config) -> None:
                 "timeout": 120,               # worker heartbeat; gthread workers answer it while requests run
                 "graceful_timeout": 10,
                 "keepalive": 5,
-                "accesslog": "-",
+                "accesslog": None,            # kg.access writes one JSON line per request instead
                 "errorlog": "-",
                 "loglevel": "info",
             }
@@ -30,4 +33,11 @@ def run(app: Flask, config: Config) -> None:
         def load(self) -> Flask:
             return app
 
+    access = logging.getLogger("kg.access")
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        access.propagate = False
     Server().run()

@@ -1,0 +1,65 @@
+"""Throttling, the concurrency cap, the access log and the metrics."""
+from __future__ import annotations
+
+import json
+import logging
+
+from kg.config import Config
+from kg.server import create_app
+from kg.server.limits import Throttle, retry_after
+
+
+def test_throttle_refills_at_its_rate():
+    t = Throttle(rate=2.0, burst=2)
+    assert t.admit("a", now=0.0) == 0 and t.admit("a", now=0.0) == 0
+    wait = t.admit("a", now=0.0)
+    assert 0.49 < wait <= 0.5 and retry_after(wait) == "1"
+    assert t.admit("b", now=0.0) == 0          # another client has its own bucket
+    assert t.admit("a", now=0.6) == 0          # refilled
+
+
+def test_429_with_retry_after_for_a_client_over_its_rate():
+    client = create_app(Config(empty=True, client_rate=0.5, client_burst=2)).test_client()
+    codes = [client.get("/sparql?query=ASK%7B%7D").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    r = client.get("/sparql?query=ASK%7B%7D")
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1 and b"slow down" in r.data
+    assert client.get("/health").status_code == 200      # health checks are never throttled
+
+
+def test_503_when_every_slot_is_taken():
+    app = create_app(Config(empty=True, max_concurrent=1))
+    app.extensions["kg.cap"].enter()                     # a long request holds the only slot
+    r = app.test_client().get("/sparql?query=ASK%7B%7D")
+    assert r.status_code == 503 and r.headers["Retry-After"] == "1"
+    app.extensions["kg.cap"].leave()
+    assert app.test_client().get("/sparql?query=ASK%7B%7D").status_code == 200
+
+
+def test_slots_are_released_after_errors():
+    app = create_app(Config(empty=True, max_concurrent=1))
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/sparql?query=ASK%7B").status_code == 400
+    assert client.get("/sparql?query=ASK%7B%7D").status_code == 200
+
+
+def test_metrics_count_requests_by_route_and_status():
+    client = create_app(Config(empty=True)).test_client()
+    client.get("/sparql?query=ASK%7B%7D")
+    client.get("/sparql?query=ASK%7B")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'kg_http_requests_total{route="sparql",method="GET",status="200"} 1' in text
+    assert 'kg_http_requests_total{route="sparql",method="GET",status="400"} 1' in text
+    assert 'kg_http_request_duration_seconds_count{route="sparql"} 2' in text
+    assert "kg_store_quads 0" in text
+
+
+def test_access_log_is_one_json_line_with_the_query_hash(caplog):
+    client = create_app(Config(empty=True)).test_client()
+    with caplog.at_level(logging.INFO, logger="kg.access"):
+        client.post("/sparql", data="ASK {}", content_type="application/sparql-query")
+    [record] = [r for r in caplog.records if r.name == "kg.access"]
+    entry = json.loads(record.getMessage())
+    assert entry["status"] == 200 and entry["method"] == "POST" and entry["path"] == "/sparql"
+    assert len(entry["query_hash"]) == 16 and entry["ms"] >= 0
