@@ -33,6 +33,8 @@ class Config:
     empty: bool = False               # start on an empty store, without the shape gate (conformance tests)
     threads: int = 8
     max_query_length: int = 100_000   # characters in a query or update
+    query_timeout: float = 30.0       # seconds a query may run before its process is killed (503)
+    executors: int = 2                # query processes (one per core is a good start)
     max_concurrent: int = 16          # SPARQL and store requests in flight; more get 503 + Retry-After
     client_rate: float = 50.0         # requests a second one client may sustain …
     client_burst: int = 100           # … and send at once; more get 429 + Retry-After

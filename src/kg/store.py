@@ -77,9 +77,10 @@ class EmbeddedStore:
         else:
             self.oxigraph = ox.Store()
         self.read_only = read_only
+        self.path = Path(path) if path is not None else None
         self._version = itertools.count(1)
         self.version = next(self._version)
-        self._write_lock = threading.Lock()
+        self.write_lock = threading.Lock()
 
     def query(self, text: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
               base_iri: str | None = None):
@@ -89,7 +90,7 @@ class EmbeddedStore:
 
     def update(self, text: str, *, base_iri: str | None = None) -> None:
         """Apply an update atomically: on any error nothing has changed."""
-        with self._write_lock:
+        with self.write_lock:
             try:
                 self.oxigraph.update(text, base_iri=base_iri)
             except SyntaxError as err:

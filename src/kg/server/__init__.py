@@ -7,6 +7,9 @@ import time
 from flask import Flask, Response, current_app, g, request
 
 from kg.config import Config
+from kg.cache import ResultCache
+from kg.executor import ExecutorPool
+from kg.store import EmbeddedStore
 from kg.server import limits, observe, ops, protocol, responses
 
 # Every HTTP route the server answers, in one place: (rule, endpoint name, view, methods).
@@ -27,6 +30,9 @@ def create_app(config: Config, store=None) -> Flask:
     app = Flask(__name__)
     app.extensions["kg.config"] = config
     app.extensions["kg.store"] = store if store is not None else ops.open_store(config)
+    if isinstance(app.extensions["kg.store"], EmbeddedStore):
+        app.extensions["kg.pool"] = ExecutorPool(app.extensions["kg.store"], config.executors, config.query_timeout)
+        app.extensions["kg.cache"] = ResultCache()
     app.extensions["kg.metrics"] = observe.Metrics()
     app.extensions["kg.cap"] = limits.ConcurrencyCap(config.max_concurrent)
     app.extensions["kg.throttle"] = limits.Throttle(config.client_rate, config.client_burst)

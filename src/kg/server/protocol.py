@@ -10,7 +10,8 @@ from flask import Blueprint, Response, current_app, request
 
 from kg import describe, formats, guard
 from kg.errors import QueryError
-from kg.server import negotiation, responses
+from kg.executor import Answer, QueryTimeout
+from kg.server import responses
 from kg.sparql_lexer import DatasetConflict, add_using
 from kg.store import UpdateError
 
@@ -109,19 +110,42 @@ def _with_dataset(op: Operation, kind: str, *sources) -> Operation:
 
 
 def _run_query(op: Operation) -> Response:
+    """Answer from the cache, or evaluate in a killable query process (embedded) or at the remote store."""
+    accept, requested = request.headers.get("Accept"), request.values.get("format")
+    key = _cache_key(op, accept, requested)
+    if key is not None and key in request.if_none_match:
+        return _conditional(Response(status=304), key)
+    cache = current_app.extensions.get("kg.cache")
+    cached = cache.get(key) if cache is not None and key is not None else None
+    if cached is not None:
+        return _conditional(Response(cached[1], content_type=cached[0]), key)
+    pool = current_app.extensions.get("kg.pool")
+    if pool is None:
+        answer = _remote_answer(op, accept, requested)
+    else:
+        try:
+            answer = pool.evaluate(op.text, op.graphs, op.named, request.base_url, accept, requested)
+        except QueryTimeout as err:
+            return responses.error(503, str(err))
+    if answer.status == "not-acceptable":
+        return responses.not_acceptable(list(answer.offered))
+    if answer.status == "error":
+        return responses.bad_request(answer.message)
+    if cache is not None and key is not None:
+        cache.put(key, answer.media_type, answer.body)
+    return _conditional(Response(answer.body, content_type=answer.media_type), key)
+
+
+def _remote_answer(op: Operation, accept: str | None, requested: str | None) -> Answer:
     try:
         result = _store().query(op.text, default_graphs=op.graphs, named_graphs=op.named, base_iri=request.base_url)
     except QueryError as err:
-        return responses.bad_request(str(err))
+        return Answer("error", message=str(err))
     kind = formats.result_kind(result)
-    fmt = negotiation.choose(kind, request.headers.get("Accept"), request.values.get("format"))
+    fmt = formats.negotiate(kind, accept, requested)
     if fmt is None:
-        return responses.not_acceptable([f.media_type for f in formats.of_kind(kind)])
-    try:
-        body = formats.serialize(result, fmt)
-    except (OSError, ValueError, RuntimeError) as err:   # evaluation errors surface while results stream
-        return responses.bad_request(f"query failed: {guard.redact(str(err))}")
-    return _cacheable(Response(body, content_type=fmt.content_type), op, fmt)
+        return Answer("not-acceptable", offered=tuple(f.media_type for f in formats.of_kind(kind)))
+    return Answer("ok", fmt.content_type, formats.serialize(result, fmt))
 
 
 def _run_update(op: Operation) -> Response:
@@ -139,21 +163,27 @@ def _run_update(op: Operation) -> Response:
 
 
 def _service_description() -> Response:
-    fmt = negotiation.choose("rdf", request.headers.get("Accept"), request.args.get("format"))
+    fmt = formats.negotiate("rdf", request.headers.get("Accept"), request.args.get("format"))
     if fmt is None:
         return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
     graph = describe.service_description(request.base_url, _store().named_graphs(), _config().write_token is not None)
     return Response(ox.serialize(graph, format=fmt.writer), content_type=fmt.content_type)
 
 
-def _cacheable(response: Response, op: Operation, fmt: formats.Format) -> Response:
-    """An ETag from the dataset version and the request, so a repeated query can be answered 304."""
-    if _store().version is None:       # a remote store's data can change without our knowing
-        return response
-    key = "\0".join([str(_store().version), op.text, fmt.media_type, *op.graphs, "|", *op.named])
-    response.set_etag(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
-    response.headers["Cache-Control"] = "no-cache"
-    return response.make_conditional(request)
+def _cache_key(op: Operation, accept: str | None, requested: str | None) -> str | None:
+    """One key per data version and representation (query, dataset, Accept, format); None for remote stores."""
+    version = _store().version
+    if version is None:       # a remote store's data can change without our knowing
+        return None
+    parts = [str(version), op.text, accept or "", requested or "", *op.graphs, "|", *op.named]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _conditional(response: Response, key: str | None) -> Response:
+    if key is not None:
+        response.set_etag(key)
+        response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 def _check_write_token() -> Response | None:
@@ -181,7 +211,7 @@ def graph_store() -> Response:
     if request.method in ("GET", "HEAD"):
         if not store.graph_exists(graph):
             return responses.not_found(f"No graph <{graph.value}> in the store.")
-        fmt = negotiation.choose("rdf", request.headers.get("Accept"), request.args.get("format"))
+        fmt = formats.negotiate("rdf", request.headers.get("Accept"), request.args.get("format"))
         if fmt is None:
             return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
         return Response(ox.serialize(store.triples(graph), format=fmt.writer), content_type=fmt.content_type)

@@ -1,0 +1,97 @@
+"""A query past its deadline is stopped (its process killed) and answered 503, while others are served."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import TOKEN
+from kg.config import Config
+from kg.server import create_app
+from kg.store import EmbeddedStore, load_directory
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"   # 400^4 solutions
+FAST = "ASK { ?s ?p ?o }"
+
+
+def filled_store(n: int = 400) -> ox.Store:
+    store = ox.Store()
+    store.extend([ox.Quad(ox.NamedNode(f"http://s/{i}"), ox.NamedNode("http://p"), ox.Literal(i),
+                          ox.NamedNode("http://g")) for i in range(n)])
+    return store
+
+
+def app_for(store, **settings):
+    return create_app(Config(write_token=TOKEN, **settings), store=store)
+
+
+def test_runaway_query_is_killed_and_answered_503():
+    app = app_for(EmbeddedStore(filled_store()), query_timeout=1.0, executors=1)
+    pool = app.extensions["kg.pool"]
+    client = app.test_client()
+    started = time.monotonic()
+    r = client.post("/sparql", data=SLOW, content_type="application/sparql-query")
+    assert r.status_code == 503 and b"ran longer than 1 s and was stopped" in r.data
+    assert time.monotonic() - started < 3
+    assert pool._live == {}                                     # the process that ran it is gone
+    r = client.post("/sparql", data=FAST, content_type="application/sparql-query")
+    assert r.status_code == 200 and r.data.endswith(b"true}")   # a fresh process answers the next one
+
+
+def test_other_clients_are_served_while_a_query_runs_away():
+    app = app_for(EmbeddedStore(filled_store()), query_timeout=3.0, executors=2)
+    slow_status = []
+    thread = threading.Thread(target=lambda: slow_status.append(
+        app.test_client().post("/sparql", data=SLOW, content_type="application/sparql-query").status_code))
+    thread.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    r = app.test_client().post("/sparql", data=FAST, content_type="application/sparql-query")
+    assert r.status_code == 200 and time.monotonic() - started < 1.0
+    thread.join()
+    assert slow_status == [503]
+
+
+def test_writes_are_seen_by_the_next_query():
+    app = app_for(EmbeddedStore(filled_store(3)))
+    client = app.test_client()
+    count = lambda: client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"},
+                               headers={"Accept": "text/csv"}).data.splitlines()[1]
+    assert count() == b"3"
+    assert client.post("/sparql", data="INSERT DATA { GRAPH <http://g> { <http://x> <http://p> 1 } }",
+                       content_type="application/sparql-update",
+                       headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 204
+    assert count() == b"4"
+
+
+def test_on_disk_store_queries_read_a_checkpoint(tmp_path):
+    load_directory(tmp_path / "db", filled_store(5))
+    store = EmbeddedStore(path=tmp_path / "db")
+    app = app_for(store)
+    client = app.test_client()
+    q = {"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"}
+    assert client.get("/sparql", query_string=q, headers={"Accept": "text/csv"}).data.splitlines()[1] == b"5"
+    client.put("/store?graph=http://h", data="<http://a> <http://b> <http://c> .", content_type="text/turtle",
+               headers={"Authorization": f"Bearer {TOKEN}"})
+    assert client.get("/sparql", query_string=q, headers={"Accept": "text/csv"}).data.splitlines()[1] == b"6"
+    pool = app.extensions["kg.pool"]
+    assert list(pool._checkpoints) == [store.version]            # the older checkpoint was removed
+    pool.close()
+    assert pool._checkpoints == {}
+
+
+def test_real_server_stops_a_runaway_query(tmp_path):
+    from conftest import http_sender, start_kg_serve, stop
+    load_directory(tmp_path / "db", filled_store())
+    proc, port = start_kg_serve("--store", str(tmp_path / "db"), "--timeout", "1")
+    try:
+        send = http_sender(port)
+        status, _, body = send("POST", "/sparql", {"Content-Type": "application/sparql-query"}, SLOW.encode())
+        assert status == 503 and b"stopped" in body
+        status, _, _ = send("GET", "/health", {}, b"")
+        assert status == 200
+    finally:
+        stop(proc)
