@@ -69,7 +69,7 @@ class UpdateError(KgError):
 class EmbeddedStore:
     """An Oxigraph store with a version counter, so caches and ETags know when the data changed."""
 
-    def __init__(self, store: ox.Store | None = None, path: Path | None = None, read_only: bool = False):
+    def __init__(self, store: ox.Store | None = None, path: Path | None = None, read_only: bool = False, gate=None):
         if store is not None:
             self.oxigraph = store
         elif path is not None:
@@ -78,6 +78,7 @@ class EmbeddedStore:
             self.oxigraph = ox.Store()
         self.read_only = read_only
         self.path = Path(path) if path is not None else None
+        self.gate = gate          # a kg.gate.ShapeGate that judges every write, or None
         self._version = itertools.count(1)
         self.version = next(self._version)
         self.write_lock = threading.Lock()
@@ -89,14 +90,25 @@ class EmbeddedStore:
                      named_graphs=named_graphs, base_iri=base_iri)
 
     def update(self, text: str, *, base_iri: str | None = None) -> None:
-        """Apply an update atomically: on any error nothing has changed."""
+        """Apply an update atomically, after the shape gate (if any) has accepted it; on any error nothing changes."""
+        self._apply(text, base_iri, None)
+
+    def _apply(self, text: str, base_iri: str | None, delta: tuple[list, list] | None) -> None:
+        from kg.gate import explicit_delta
+
         with self.write_lock:
             try:
+                if self.gate is not None:
+                    delta = delta if delta is not None else explicit_delta(text, self.oxigraph)
+                    if delta is not None:
+                        self.gate.check_delta(self.oxigraph, *delta)
+                    else:
+                        self.gate.check_update(self.oxigraph, text, base_iri)
                 self.oxigraph.update(text, base_iri=base_iri)
             except SyntaxError as err:
                 raise QueryError(f"malformed update: {err}") from None
             except (OSError, ValueError) as err:
-                raise UpdateError(f"update failed: {err}") from None
+                raise UpdateError(f"update failed: {redact(str(err))}") from None
             self.version = next(self._version)
 
     def graph_exists(self, graph: ox.NamedNode | ox.DefaultGraph) -> bool:
@@ -114,11 +126,14 @@ class EmbeddedStore:
         else:
             ops = [] if merge else [f"DROP SILENT GRAPH <{graph.value}>"]
             ops += [f"CREATE SILENT GRAPH <{graph.value}>", f"INSERT DATA {{ GRAPH <{graph.value}> {{ {body} }} }}"]
-        self.update(" ;\n".join(ops))
+        new = {ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}
+        old = set() if merge else set(self.oxigraph.quads_for_pattern(None, None, None, graph))
+        self._apply(" ;\n".join(ops), None, (list(new - old), list(old - new)))
 
     def drop_graph(self, graph: ox.NamedNode | ox.DefaultGraph) -> None:
         """Remove a graph (or empty the default graph)."""
-        self.update("DROP DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"DROP GRAPH <{graph.value}>")
+        old = list(self.oxigraph.quads_for_pattern(None, None, None, graph))
+        self._apply("DROP DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"DROP GRAPH <{graph.value}>", None, ([], old))
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.oxigraph.named_graphs())

@@ -9,6 +9,9 @@ from flask import Response, current_app
 from kg import build, describe, formats
 from kg.config import Config
 from kg.errors import KgError
+from kg.gate import ShapeGate
+from kg.loading import parse_files
+from kg.rdfconv import graph_of
 from kg.remote import Endpoints, RemoteStore
 from kg.store import EmbeddedStore
 
@@ -17,14 +20,20 @@ def open_store(config: Config) -> EmbeddedStore:
     """An empty store, the graph built into memory, or an on-disk Oxigraph store."""
     if config.empty:
         return EmbeddedStore()
-    if config.store == "memory":
-        return EmbeddedStore(build.check(config).store)
     if config.store.startswith(("http://", "https://")):
         return RemoteStore(Endpoints.from_url(config.store))
+    if config.store == "memory":
+        return EmbeddedStore(build.check(config).store, gate=shape_gate(config))
     path = Path(config.store)
     if not path.is_dir():
         raise KgError(f"{path}: no Oxigraph store directory here (write one with `kg load --store DIR`)")
-    return EmbeddedStore(path=path)
+    return EmbeddedStore(path=path, gate=shape_gate(config))
+
+
+def shape_gate(config: Config) -> ShapeGate:
+    """The gate every write passes: the project's shapes, with the ontology for its class hierarchy."""
+    ontology = graph_of(parse_files(config.ontology_files))
+    return ShapeGate(build.load_shapes(config.shapes_files), ontology)
 
 
 def health() -> Response:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from kg import describe, formats, guard
+from kg import describe, formats, guard, shapes
 from kg.errors import QueryError
 from kg.executor import Answer, QueryTimeout
+from kg.gate import WriteRejected
 from kg.server import responses
 from kg.sparql_lexer import DatasetConflict, add_using
 from kg.store import UpdateError
@@ -159,7 +160,16 @@ def _run_update(op: Operation) -> Response:
         return responses.bad_request(str(err))
     except (QueryError, UpdateError) as err:
         return responses.bad_request(str(err))
+    except WriteRejected as err:
+        return _rejected(err)
     return Response(status=204)
+
+
+def _rejected(err: WriteRejected) -> Response:
+    """422 with the SHACL report: the standard report graph if the client asks for Turtle, else plain text."""
+    if "text/turtle" in (request.headers.get("Accept") or ""):
+        return Response(shapes.format_turtle(err.report), status=422, content_type=formats.BY_NAME["turtle"].content_type)
+    return responses.error(422, f"Rejected: {err}. Nothing was changed.\n\n" + shapes.format_text(err.report))
 
 
 def _service_description() -> Response:
@@ -219,18 +229,20 @@ def graph_store() -> Response:
     if denied is not None:
         return denied
     existed = store.graph_exists(graph)
-    if request.method == "DELETE":
-        if not store.graph_exists(graph):
-            return responses.not_found(f"No graph <{graph.value}> in the store.")
-        store.drop_graph(graph)
-        return Response(status=204)
-    triples = _read_graph_body(graph)
-    if isinstance(triples, Response):
-        return triples
     try:
+        if request.method == "DELETE":
+            if not store.graph_exists(graph):
+                return responses.not_found(f"No graph <{graph.value}> in the store.")
+            store.drop_graph(graph)
+            return Response(status=204)
+        triples = _read_graph_body(graph)
+        if isinstance(triples, Response):
+            return triples
         store.put_graph(graph, triples, merge=request.method == "POST")
     except (QueryError, UpdateError) as err:
         return responses.bad_request(str(err))
+    except WriteRejected as err:
+        return _rejected(err)
     return Response(status=204 if existed else 201)
 
 

@@ -1,0 +1,144 @@
+"""The SHACL gate: a write is validated before it is applied, and refused with the report if it breaks the shapes.
+
+Two ways to judge a write, which agree (a test checks it on every negative fixture):
+- delta: when the write says exactly what it adds and removes (Graph Store Protocol, INSERT DATA / DELETE
+  DATA), only the neighbourhood of the nodes it touches is validated, so a small write into a large graph is
+  checked in a small time;
+- full: for any other update, the update is applied to a copy and the whole asserted data is validated.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from kg import shapes
+from kg.errors import KgError
+from kg.namespaces import CASD, GRAPH_INFERRED, GRAPH_ONTOLOGY, compact
+from kg.rdfconv import graph_of
+from kg.sparql_lexer import declarations, operations, tokens
+
+NEIGHBOURHOOD_HOPS = 3   # how far from a touched node the shapes may read (series order reads summit -> series -> summits)
+
+
+class WriteRejected(KgError):
+    """The write would make the data violate the shapes; nothing was changed."""
+
+    exit_code = 1
+
+    def __init__(self, report: shapes.Report):
+        self.report = report
+        super().__init__(f"the write would break the shapes: {report.violation_count} violation(s)")
+
+
+class ShapeGate:
+    """Judges candidate writes against the shapes and the ontology."""
+
+    def __init__(self, shapes_graph: Graph, ontology: Graph):
+        self.shapes_graph, self.ontology = shapes_graph, ontology
+
+    # -- full
+
+    def check_update(self, store: ox.Store, text: str, base_iri: str | None = None) -> None:
+        """Apply the update to a copy and validate all asserted data; raise WriteRejected if it breaks a shape."""
+        sandbox = ox.Store()
+        sandbox.extend([q for q in store if _asserted(q)])
+        sandbox.update(text, base_iri=base_iri)
+        self._judge(graph_of(q for q in sandbox if _asserted(q)))
+
+    def check_full(self, store: ox.Store, added: list[ox.Quad], removed: list[ox.Quad]) -> None:
+        """Validate all asserted data as it would be after an explicit delta."""
+        gone = set(removed)
+        candidate = [q for q in store if _asserted(q) and q not in gone] + [q for q in added if _asserted(q)]
+        self._judge(graph_of(candidate))
+
+    # -- delta
+
+    def check_delta(self, store: ox.Store, added: list[ox.Quad], removed: list[ox.Quad]) -> None:
+        """Validate only the neighbourhood of the nodes an explicit delta touches."""
+        focus = {t for q in (*added, *removed) for t in _nodes(q)}
+        if not focus:
+            return
+        gone = set(removed)
+        around = _neighbourhood(store, focus, added, gone)
+        report = shapes.validate(graph_of(around), self.shapes_graph, self.ontology)
+        near = _within_one_hop(around, focus)
+        report.results = [r for r in report.results if r.focus in near]
+        if not report.conforms:
+            raise WriteRejected(report)
+
+    def _judge(self, data: Graph) -> None:
+        report = shapes.validate(data, self.shapes_graph, self.ontology)
+        if not report.conforms:
+            raise WriteRejected(report)
+
+
+def explicit_delta(text: str, store: ox.Store) -> tuple[list[ox.Quad], list[ox.Quad]] | None:
+    """(added, removed) for an update made only of INSERT DATA / DELETE DATA operations; None otherwise."""
+    toks = tokens(text)
+    prefixes, base = declarations(toks)
+    prologue = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in prefixes.items())
+    added: list[ox.Quad] = []
+    removed: list[ox.Quad] = []
+    for op in operations(toks):
+        words = [t for t in op if t.kind == "word" and not t.is_word("PREFIX", "BASE")]
+        if len(words) < 2 or not words[1].is_word("DATA") or not words[0].is_word("INSERT", "DELETE"):
+            return None
+        open_brace = next(i for i, t in enumerate(op) if t.kind == "other" and t.text == "{")
+        block = text[op[open_brace].start + 1:op[-1].start]
+        try:
+            quads = list(ox.parse(prologue + block, format=ox.RdfFormat.TRIG, base_iri=base))
+        except SyntaxError:
+            return None        # let the engine report the error
+        (added if words[0].is_word("INSERT") else removed).extend(quads)
+    present = {q for q in removed if q in store}
+    return [q for q in added if q not in store], list(present)
+
+
+def _asserted(q: ox.Quad) -> bool:
+    """Quads the shapes judge: every graph but the ontology and the inferences."""
+    return not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in (str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY)))
+
+
+def _nodes(q: ox.Quad) -> list:
+    """The ends of a quad that the shapes may read from: resources, blank nodes and linked items such as
+    Wikidata's, but not classes (the object of rdf:type), ontology terms or literals."""
+    ends = [q.subject]
+    if q.predicate != _RDF_TYPE:
+        ends.append(q.object)
+    return [t for t in ends if isinstance(t, ox.BlankNode)
+            or (isinstance(t, ox.NamedNode) and not t.value.startswith(str(CASD)))]
+
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _neighbourhood(store: ox.Store, focus: set, added: list[ox.Quad], gone: set) -> list[ox.Quad]:
+    """Asserted quads within NEIGHBOURHOOD_HOPS of the focus nodes, as they would be after the write."""
+    seen, frontier, quads = set(focus), set(focus), set(q for q in added if _asserted(q))
+    for _ in range(NEIGHBOURHOOD_HOPS):
+        reached = set()
+        for node in frontier:
+            for q in (*store.quads_for_pattern(node, None, None), *store.quads_for_pattern(None, None, node)):
+                if not _asserted(q) or q in gone:
+                    continue
+                quads.add(q)
+                reached |= {t for t in _nodes(q) if t not in seen}
+        for q in added:
+            if q.subject in frontier or q.object in frontier:
+                reached |= {t for t in _nodes(q) if t not in seen}
+        seen |= reached
+        frontier = reached
+    return list(quads)
+
+
+def _within_one_hop(quads: Iterable[ox.Quad], focus: set) -> set[str]:
+    """The compact names (as reports print them) of the focus nodes and their direct neighbours."""
+    near = set(focus)
+    for q in quads:
+        ends = _nodes(q)
+        if any(t in focus for t in ends):
+            near |= set(ends)
+    return {compact(t.value) if isinstance(t, ox.NamedNode) else f"_:{t.value}" for t in near}
+

@@ -1,0 +1,122 @@
+"""The SHACL gate: invalid writes are refused with 422 and change nothing; delta and full validation agree."""
+from __future__ import annotations
+
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import FIXTURES, TOKEN, patched_store
+from kg import build
+from kg.config import Config
+from kg.gate import ShapeGate, WriteRejected, explicit_delta
+from kg.loading import parse_files
+from kg.namespaces import PREFIXES
+from kg.rdfconv import graph_of
+from kg.server import create_app
+from kg.store import EmbeddedStore
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+NEGATIVE = sorted((FIXTURES / "negative").glob("*.ru"))
+
+
+@pytest.fixture(scope="module")
+def gate(config) -> ShapeGate:
+    return ShapeGate(build.load_shapes(config.shapes_files), graph_of(parse_files(config.ontology_files)))
+
+
+@pytest.fixture()
+def gated(built, gate):
+    store = EmbeddedStore(ox.Store(), gate=gate)
+    store.oxigraph.extend(list(built.store))
+    return create_app(Config(write_token=TOKEN), store=store).test_client(), store
+
+
+def snapshot(store: EmbeddedStore) -> set:
+    return set(store.oxigraph)
+
+
+def test_a_valid_write_passes(gated):
+    client, store = gated
+    r = client.post("/sparql", data='INSERT DATA { GRAPH <https://w3id.org/casd/graph/avim-blog-50> { '
+                    '<https://w3id.org/casd/person/natalia-gherman> <http://www.w3.org/2004/02/skos/core#altLabel> "Natalia German"@en } }',
+                    content_type="application/sparql-update", headers=AUTH)
+    assert r.status_code == 204
+
+
+def test_an_invalid_data_write_is_422_and_changes_nothing(gated):
+    client, store = gated
+    before = snapshot(store)
+    r = client.post("/sparql", data='INSERT DATA { GRAPH <https://w3id.org/casd/graph/avim-blog-50> { '
+                    '<https://w3id.org/casd/summit/2021-turkmenistan> <https://w3id.org/casd/ontology#slogan> "no tag" } }',
+                    content_type="application/sparql-update", headers=AUTH)
+    assert r.status_code == 422
+    assert b"Nothing was changed" in r.data and b"cs:Summit-slogan" in r.data
+    assert snapshot(store) == before
+
+
+def test_an_invalid_where_update_is_judged_in_full(gated):
+    client, store = gated
+    before = snapshot(store)
+    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    update = prologue + (FIXTURES / "negative" / "chair-not-participant.ru").read_text()
+    r = client.post("/sparql", data=update, content_type="application/sparql-update",
+                    headers={**AUTH, "Accept": "text/turtle"})
+    assert r.status_code == 422 and r.mimetype == "text/turtle"
+    assert b"ValidationReport" in r.data and b"chairedBy" in r.data
+    assert snapshot(store) == before
+
+
+def test_graph_store_writes_pass_the_gate_too(gated):
+    client, store = gated
+    before = snapshot(store)
+    r = client.delete("/store?graph=https://w3id.org/casd/graph/avim-blog-50", headers=AUTH)
+    assert r.status_code == 204          # removing a whole document leaves nothing dangling
+    r = client.put("/store?graph=http://example.org/g", data="<https://w3id.org/casd/summit/x> a "
+                   "<https://w3id.org/casd/ontology#Summit> .", content_type="text/turtle", headers=AUTH)
+    assert r.status_code == 422 and b"cs:LabelTr" in r.data
+    assert snapshot(store) != before and not store.oxigraph.contains_named_graph(ox.NamedNode("http://example.org/g"))
+
+
+def _delta_of(config, patch):
+    """The exact quads a fixture adds and removes, found by applying it to a copy."""
+    _, data = build.load_sources(config)
+    after = set(patched_store(config, patch))
+    before = set(data)
+    return list(after - before), list(before - after)
+
+
+@pytest.mark.parametrize("patch", NEGATIVE, ids=[p.stem for p in NEGATIVE])
+def test_delta_and_full_validation_agree(config, built, gate, patch):
+    added, removed = _delta_of(config, patch)
+    store = built.store
+    verdicts = []
+    for check in (gate.check_delta, gate.check_full):
+        with pytest.raises(WriteRejected) as caught:
+            check(store, added, removed)
+        verdicts.append({(r.focus, r.path, r.source_shape) for r in caught.value.report.results if r.severity == "Violation"})
+    assert verdicts[0] == verdicts[1]
+
+
+def test_explicit_delta_is_read_from_data_updates(built):
+    text = ("PREFIX p: <https://w3id.org/casd/person/> INSERT DATA { GRAPH <http://g> { p:a <http://x/p> 1 } } ; "
+            "DELETE DATA { GRAPH <https://w3id.org/casd/graph/avim-blog-50> { p:erkinbek-turginov "
+            "<http://www.w3.org/2000/01/rdf-schema#label> \"Erkinbek Turginov\"@en } }")
+    added, removed = explicit_delta(text, built.store)
+    assert [q.subject.value for q in added] == ["https://w3id.org/casd/person/a"]
+    assert len(removed) == 1
+    assert explicit_delta("DELETE WHERE { ?s ?p ?o }", built.store) is None
+
+
+def test_delta_check_is_faster_than_full_validation(built, gate, capsys):
+    added = [ox.Quad(ox.NamedNode(f"https://w3id.org/casd/person/natalia-gherman"),
+                     ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"), ox.Literal(f"alias {i}", language="en"),
+                     ox.NamedNode("https://w3id.org/casd/graph/avim-blog-50")) for i in range(10)]
+    t0 = time.perf_counter()
+    gate.check_delta(built.store, added, [])
+    t1 = time.perf_counter()
+    gate.check_full(built.store, added, [])
+    t2 = time.perf_counter()
+    with capsys.disabled():
+        print(f"\n10-triple write, {len(built.store)} quads: delta check {1000 * (t1 - t0):.0f} ms, "
+              f"full validation {1000 * (t2 - t1):.0f} ms")
