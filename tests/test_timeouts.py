@@ -1,7 +1,7 @@
 """A query past its deadline is stopped (its process killed) and answered 503, while others are served."""
 from __future__ import annotations
 
-import os
+import json
 import threading
 import time
 
@@ -95,3 +95,32 @@ def test_real_server_stops_a_runaway_query(tmp_path):
         assert status == 200
     finally:
         stop(proc)
+
+
+def test_a_capped_answer_says_so():
+    app = app_for(EmbeddedStore(filled_store(30)), max_rows=10)
+    client = app.test_client()
+    r = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"}, headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and len(r.data.splitlines()) == 11
+    assert r.headers["Kg-Result-Truncated"] == "true; limit=10"
+    r = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 10"})
+    assert "Kg-Result-Truncated" not in r.headers
+    assert len(json.loads(r.data)["results"]["bindings"]) == 10
+
+
+def test_capped_answers_keep_every_kind_of_term():
+    store = ox.Store()
+    g = ox.NamedNode("http://g")
+    store.extend([ox.Quad(ox.BlankNode("b1"), ox.NamedNode("http://p"), ox.Literal("x", language="tr"), g),
+                  ox.Quad(ox.NamedNode("http://s"), ox.NamedNode("http://p"), ox.Literal("2021-08-06", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")), g)])
+    client = app_for(EmbeddedStore(store), max_rows=10).test_client()
+    r = client.get("/sparql", query_string={"query": "SELECT ?s ?o ?unbound WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                   headers={"Accept": "application/sparql-results+xml"})
+    assert b'xml:lang="tr"' in r.data and b"XMLSchema#date" in r.data and b"<bnode>" in r.data
+
+
+def test_upload_size_limit():
+    client = create_app(Config(empty=True, write_token=TOKEN, max_upload_bytes=100)).test_client()
+    r = client.put("/store?default", data="<http://a> <http://b> \"" + "x" * 200 + "\" .", content_type="text/turtle",
+                   headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 413 and r.mimetype == "text/plain"

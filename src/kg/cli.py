@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--threads", type=int, default=8)
     sv.add_argument("--timeout", type=float, default=Config.query_timeout, help="seconds a query may run (then 503)")
     sv.add_argument("--executors", type=int, default=Config.executors, help="query processes")
+    sv.add_argument("--max-rows", type=int, default=Config.max_rows, help="solutions per answer (more are cut, with a header saying so)")
     sv.add_argument("--max-concurrent", type=int, default=Config.max_concurrent, help="SPARQL/store requests in flight (more: 503)")
     sv.add_argument("--client-rate", type=float, default=Config.client_rate, help="requests/s one client may sustain (more: 429)")
     sv.add_argument("--client-burst", type=int, default=Config.client_burst, help="requests one client may send at once")
@@ -187,7 +188,7 @@ def _serve(args, config: Config) -> int:
         token = args.write_token_file.read_text(encoding="utf-8").strip() or None
     config = config.replace(host=args.host, port=args.port, store=args.store, empty=args.empty,
                             threads=args.threads, write_token=token, max_concurrent=args.max_concurrent,
-                            query_timeout=args.timeout, executors=args.executors,
+                            query_timeout=args.timeout, executors=args.executors, max_rows=args.max_rows,
                             client_rate=args.client_rate, client_burst=args.client_burst,
                             allow_service=tuple(guard.check_allow_list(args.allow_service)))
     app = create_app(config)

@@ -35,6 +35,8 @@ class Config:
     max_query_length: int = 100_000   # characters in a query or update
     query_timeout: float = 30.0       # seconds a query may run before its process is killed (503)
     executors: int = 2                # query processes (one per core is a good start)
+    max_rows: int = 100_000           # solutions in one answer; more are cut and the answer says so
+    max_upload_bytes: int = 256 * 1024 * 1024   # request bodies (Graph Store uploads)
     max_concurrent: int = 16          # SPARQL and store requests in flight; more get 503 + Retry-After
     client_rate: float = 50.0         # requests a second one client may sustain …
     client_burst: int = 100           # … and send at once; more get 429 + Retry-After

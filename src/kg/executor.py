@@ -46,6 +46,7 @@ class Answer:
     body: bytes = b""
     message: str = ""
     offered: tuple[str, ...] = ()
+    truncated_at: int | None = None   # the row cap, when the result had more rows than it
 
 
 @dataclass
@@ -59,8 +60,8 @@ class _Child:
 class ExecutorPool:
     """Up to `size` query processes on snapshots of one EmbeddedStore."""
 
-    def __init__(self, store: EmbeddedStore, size: int, timeout: float):
-        self.store, self.size, self.timeout = store, size, timeout
+    def __init__(self, store: EmbeddedStore, size: int, timeout: float, max_rows: int):
+        self.store, self.size, self.timeout, self.max_rows = store, size, timeout, max_rows
         self._checkpoints: dict[int, Path] = {}     # on-disk stores: a read-only copy per data version
         self._idle: list[_Child] = []
         self._live: dict[int, int] = {}             # pid -> data version, for every child not yet reaped
@@ -74,7 +75,7 @@ class ExecutorPool:
         child = self._acquire(deadline)
         healthy = False
         try:
-            _write(child.send, pickle.dumps((text, default_graphs, named_graphs, base_iri, accept, requested)))
+            _write(child.send, pickle.dumps((text, default_graphs, named_graphs, base_iri, accept, requested, self.max_rows)))
             answer = pickle.loads(_read(child.recv, deadline))
             healthy = True
             return answer
@@ -191,7 +192,7 @@ def _child_main(store: ox.Store, path: Path | None, recv: int, send: int) -> Non
         _write(send, pickle.dumps(_answer(store, *request)))
 
 
-def _answer(store: ox.Store, text, default_graphs, named_graphs, base_iri, accept, requested) -> Answer:
+def _answer(store: ox.Store, text, default_graphs, named_graphs, base_iri, accept, requested, max_rows) -> Answer:
     try:
         result = query(store, text, prefixes=False, default_graphs=default_graphs, named_graphs=named_graphs,
                        base_iri=base_iri)
@@ -199,7 +200,10 @@ def _answer(store: ox.Store, text, default_graphs, named_graphs, base_iri, accep
         fmt = formats.negotiate(kind, accept, requested)
         if fmt is None:
             return Answer("not-acceptable", offered=tuple(f.media_type for f in formats.of_kind(kind)))
-        return Answer("ok", fmt.content_type, formats.serialize(result, fmt))
+        truncated = None
+        if isinstance(result, ox.QuerySolutions):
+            result, truncated = formats.capped(result, max_rows)
+        return Answer("ok", fmt.content_type, formats.serialize(result, fmt), truncated_at=truncated)
     except QueryError as err:
         return Answer("error", message=str(err))
     except (OSError, ValueError, RuntimeError) as err:

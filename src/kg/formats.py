@@ -1,6 +1,8 @@
 """The one table of result and RDF formats: the CLI, content negotiation and the service description read it."""
 from __future__ import annotations
 
+import itertools
+import json
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -59,6 +61,33 @@ def lookup(name_or_type: str) -> Format | None:
 def result_kind(result) -> str:
     """Which formats a pyoxigraph query result takes."""
     return "rdf" if isinstance(result, ox.QueryTriples) or getattr(result, "is_graph", False) else "solutions"
+
+
+def capped(solutions: ox.QuerySolutions, max_rows: int) -> tuple[ox.QuerySolutions, int | None]:
+    """At most max_rows solutions, and the cap if it cut any off; re-read through pyoxigraph so that its
+    writers still write the answer."""
+    variables = [v.value for v in solutions.variables]
+    rows = list(itertools.islice(solutions, max_rows + 1))
+    truncated = max_rows if len(rows) > max_rows else None
+    bindings = [{name: _json_term(row[name]) for name in variables if row[name] is not None} for row in rows[:max_rows]]
+    document = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}).encode("utf-8")
+    return ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON), truncated
+
+
+def _json_term(term) -> dict:
+    """One RDF term in the SPARQL 1.1 JSON results encoding."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(term.subject), "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
+    raise TypeError(f"unsupported term {term!r}")
 
 
 def serialize(result, fmt: Format) -> bytes:

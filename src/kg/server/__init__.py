@@ -28,10 +28,13 @@ GZIP_MIN_BYTES = 1024   # smaller bodies are sent as they are
 def create_app(config: Config, store=None) -> Flask:
     """The application for one store; `store` defaults to the one the configuration names."""
     app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
+    app.register_error_handler(413, lambda _e: responses.error(413, f"The request body is larger than {config.max_upload_bytes} bytes."))
     app.extensions["kg.config"] = config
     app.extensions["kg.store"] = store if store is not None else ops.open_store(config)
     if isinstance(app.extensions["kg.store"], EmbeddedStore):
-        app.extensions["kg.pool"] = ExecutorPool(app.extensions["kg.store"], config.executors, config.query_timeout)
+        app.extensions["kg.pool"] = ExecutorPool(app.extensions["kg.store"], config.executors, config.query_timeout,
+                                                 config.max_rows)
         app.extensions["kg.cache"] = ResultCache()
     app.extensions["kg.metrics"] = observe.Metrics()
     app.extensions["kg.cap"] = limits.ConcurrencyCap(config.max_concurrent)
@@ -85,7 +88,7 @@ def _cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
-    response.headers["Access-Control-Expose-Headers"] = "ETag, Content-Type, Content-Encoding"
+    response.headers["Access-Control-Expose-Headers"] = f"ETag, Content-Type, Content-Encoding, {protocol.TRUNCATED_HEADER}"
     response.vary.add("Accept")
     return response
 

@@ -22,6 +22,7 @@ FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 SPARQL_METHODS = ["GET", "POST", "OPTIONS"]
+TRUNCATED_HEADER = "Kg-Result-Truncated"   # set when an answer was cut at the row cap
 STORE_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
 
 
@@ -132,9 +133,12 @@ def _run_query(op: Operation) -> Response:
         return responses.not_acceptable(list(answer.offered))
     if answer.status == "error":
         return responses.bad_request(answer.message)
-    if cache is not None and key is not None:
+    response = Response(answer.body, content_type=answer.media_type)
+    if answer.truncated_at is not None:
+        response.headers[TRUNCATED_HEADER] = f"true; limit={answer.truncated_at}"
+    elif cache is not None and key is not None:
         cache.put(key, answer.media_type, answer.body)
-    return _conditional(Response(answer.body, content_type=answer.media_type), key)
+    return _conditional(response, key)
 
 
 def _remote_answer(op: Operation, accept: str | None, requested: str | None) -> Answer:
