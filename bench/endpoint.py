@@ -8,8 +8,9 @@ For each size it generates a graph of the casd ontology (summits, participations
 SKOS hierarchy, decisions), starts each server on loopback with the same data (memory against memory: kg
 serve --empty loaded through its Graph Store Protocol, oxigraph serve loaded through its /store), then runs
 the query mix with concurrent keep-alive clients, the servers interleaved, in two modes: every request a
-distinct query ("distinct") and a small repeated set ("repeated"). It prints throughput, p50/p99 latency,
-peak resident memory of each server process, and the ratios kg/oxigraph.
+distinct query text ("distinct": a unique comment defeats any answer cache) and a small repeated set
+("repeated"). It prints throughput, p50/p99 latency, peak resident memory of each server's process tree, and
+the ratios kg/oxigraph.
 """
 from __future__ import annotations
 
@@ -118,13 +119,19 @@ class Server:
         self.name, self.proc, self.port, self.path = name, proc, port, path
 
     def peak_rss_mib(self) -> float:
-        try:
-            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        except OSError:
-            pass
-        return float("nan")
+        """Peak resident memory summed over the server's process tree (a forked child's shared pages count again)."""
+        total, todo = 0, [self.proc.pid]
+        while todo:
+            pid = todo.pop()
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        total += int(line.split()[1])
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+        return total / 1024
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -213,6 +220,8 @@ def run_clients(server: Server, size: int, clients: int, seconds: float, mode: s
         mine = []
         while time.monotonic() < end:
             kind, q = rnd.choice(mix(size, rnd) if mode == "distinct" else fixed)
+            if mode == "distinct":      # a unique text each time, so no answer can come from a cache
+                q += f"\n# request {seed}-{len(mine)}"
             body = urllib.parse.urlencode({"query": q}).encode()
             t0 = time.perf_counter()
             try:

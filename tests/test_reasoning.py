@@ -66,3 +66,7 @@ def test_inferred_graph_names_our_resources_not_their_wikidata_items(built):
     assert not bool(query(built.store, f"""
         ASK {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o FILTER (STRSTARTS(STR(?o), "http://www.wikidata.org/")
                                                         || STRSTARTS(STR(?s), "http://www.wikidata.org/")) }} }}"""))
+
+
+def test_inferred_graph_has_no_owl_thing_noise(built):
+    assert not bool(query(built.store, f"ASK {{ GRAPH <{GRAPH_INFERRED}> {{ ?s a owl:Thing }} }}"))

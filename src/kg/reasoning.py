@@ -75,7 +75,7 @@ def _about_our_resources(s, p, o) -> bool:
     if not (isinstance(s, URIRef) and str(s).startswith(BASE)) or str(s).startswith(str(CASD)):
         return False
     if p == RDF.type:
-        return True
+        return o != OWL.Thing       # every individual is one; saying so adds nothing
     return str(p).startswith(str(CASD)) and (isinstance(o, Literal) or str(o).startswith(BASE))
 
 
