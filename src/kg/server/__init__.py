@@ -1,6 +1,7 @@
 """The Flask application: create_app(config) builds it; every route is in the ROUTES table below."""
 from __future__ import annotations
 
+import atexit
 import gzip
 import time
 
@@ -36,6 +37,7 @@ def create_app(config: Config, store=None) -> Flask:
         app.extensions["kg.pool"] = ExecutorPool(app.extensions["kg.store"], config.executors, config.query_timeout,
                                                  config.max_rows)
         app.extensions["kg.cache"] = ResultCache()
+        atexit.register(app.extensions["kg.pool"].close)     # stop idle query processes, remove checkpoints
     app.extensions["kg.metrics"] = observe.Metrics()
     app.extensions["kg.cap"] = limits.ConcurrencyCap(config.max_concurrent)
     app.extensions["kg.throttle"] = limits.Throttle(config.client_rate, config.client_burst)
