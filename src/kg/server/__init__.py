@@ -4,6 +4,7 @@ from __future__ import annotations
 import atexit
 import gzip
 import time
+import weakref
 
 from flask import Flask, Response, current_app, g, request
 
@@ -37,7 +38,7 @@ def create_app(config: Config, store=None) -> Flask:
         app.extensions["kg.pool"] = ExecutorPool(app.extensions["kg.store"], config.executors, config.query_timeout,
                                                  config.max_rows)
         app.extensions["kg.cache"] = ResultCache()
-        atexit.register(app.extensions["kg.pool"].close)     # stop idle query processes, remove checkpoints
+        atexit.register(_close_pool, weakref.ref(app.extensions["kg.pool"]))   # without keeping the store alive
     app.extensions["kg.metrics"] = observe.Metrics()
     app.extensions["kg.cap"] = limits.ConcurrencyCap(config.max_concurrent)
     app.extensions["kg.throttle"] = limits.Throttle(config.client_rate, config.client_burst)
@@ -49,6 +50,13 @@ def create_app(config: Config, store=None) -> Flask:
     app.after_request(_observe)
     app.teardown_request(_release)
     return app
+
+
+def _close_pool(ref: weakref.ref) -> None:
+    """At exit: stop idle query processes and remove checkpoints, if the pool still exists."""
+    pool = ref()
+    if pool is not None:
+        pool.close()
 
 
 def _admit() -> Response | None:
