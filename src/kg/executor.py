@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from kg import formats
 from kg.errors import KgError, QueryError
 from kg.guard import redact
+from kg.sparql_lexer import top_level_limit
 from kg.store import EmbeddedStore, query
 
 _HEADER = struct.Struct(">Q")
@@ -201,7 +202,8 @@ def _answer(store: ox.Store, text, default_graphs, named_graphs, base_iri, accep
         if fmt is None:
             return Answer("not-acceptable", offered=tuple(f.media_type for f in formats.of_kind(kind)))
         truncated = None
-        if isinstance(result, ox.QuerySolutions):
+        limit = top_level_limit(text)
+        if isinstance(result, ox.QuerySolutions) and (limit is None or limit > max_rows):
             result, truncated = formats.capped(result, max_rows)
         return Answer("ok", fmt.content_type, formats.serialize(result, fmt), truncated_at=truncated)
     except QueryError as err:

@@ -19,6 +19,7 @@ _TOKEN = re.compile(r"""
   | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
   | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*)?:(?:[\w:%\\\-\u00B7-\uFFFF](?:[\w.:%\\\-\u00B7-\uFFFF]*[\w:%\\\-\u00B7-\uFFFF])?)?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<number>[0-9]+)
   | (?P<other>.)
 """, re.X | re.S)
 
@@ -67,6 +68,19 @@ def declarations(toks: list[Token]) -> tuple[dict[str, str], str | None]:
         elif tok.is_word("PREFIX") and nxt.kind == "pname" and i + 2 < len(toks) and toks[i + 2].kind == "iri":
             prefixes[nxt.text[:-1] if nxt.text.endswith(":") else nxt.text.split(":")[0]] = resolve(toks[i + 2], prefixes, base)
     return prefixes, base
+
+
+def top_level_limit(text: str) -> int | None:
+    """The LIMIT of a query's outermost SELECT (outside every brace), if it has one."""
+    depth, toks = 0, tokens(text)
+    for i, tok in enumerate(toks):
+        if tok.kind == "other" and tok.text == "{":
+            depth += 1
+        elif tok.kind == "other" and tok.text == "}":
+            depth -= 1
+        elif depth == 0 and tok.is_word("LIMIT") and i + 1 < len(toks) and toks[i + 1].kind == "number":
+            return int(toks[i + 1].text)
+    return None
 
 
 def operations(toks: list[Token]) -> Iterator[list[Token]]:

@@ -1,0 +1,35 @@
+"""The tokeniser behind the SSRF guard, the USING rewrite and the row cap."""
+from __future__ import annotations
+
+import pytest
+
+from kg.sparql_lexer import DatasetConflict, add_using, declarations, tokens, top_level_limit
+
+
+def test_strings_comments_and_iris_are_single_tokens():
+    toks = tokens('PREFIX a: <http://x/> # SERVICE <http://y/>\nSELECT ?s { ?s a:p "SERVICE <z>" ; a:q 12 }')
+    assert [t.kind for t in toks] == ["word", "pname", "iri", "word", "var", "other", "var", "pname", "string",
+                                      "other", "pname", "number", "other"]
+    assert declarations(toks) == ({"a": "http://x/"}, None)
+
+
+@pytest.mark.parametrize("query, limit", [
+    ("SELECT * { ?s ?p ?o } LIMIT 10", 10),
+    ("SELECT * { { SELECT ?s { ?s ?p ?o } LIMIT 5 } }", None),
+    ("SELECT * { ?s ?p \"LIMIT 3\" } ORDER BY ?s LIMIT 20 OFFSET 5", 20),
+    ("SELECT * { ?s ?p ?o } # LIMIT 1", None),
+])
+def test_top_level_limit(query, limit):
+    assert top_level_limit(query) == limit
+
+
+def test_using_goes_before_where_of_each_modify_operation_only():
+    text = "INSERT DATA { <a> <b> <c> } ; DELETE { ?s ?p ?o } WHERE { ?s ?p ?o } ; DELETE WHERE { ?s ?p ?o }"
+    out = add_using(text, ["http://g"], [])
+    assert out.count("USING <http://g>") == 1
+    assert "} USING <http://g> WHERE { ?s ?p ?o } ;" in out
+
+
+def test_using_conflicts_with_with():
+    with pytest.raises(DatasetConflict):
+        add_using("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://h"], [])
