@@ -6,7 +6,7 @@ Run by hand, not in CI:
 
 For each size it generates a graph of the casd ontology (summits, participations, people, states, issues in a
 SKOS hierarchy, decisions), starts each server on loopback with the same data (memory against memory: kg
-serve --empty loaded through its Graph Store Protocol, oxigraph serve loaded through its /store), then runs
+serve --empty --preload, read-only, and oxigraph serve loaded through its /store), then runs
 the query mix with concurrent keep-alive clients, the servers interleaved, in two modes: every request a
 distinct query text ("distinct": a unique comment defeats any answer cache) and a small repeated set
 ("repeated"). It prints throughput, p50/p99 latency, peak resident memory of each server's process tree, and
@@ -171,17 +171,17 @@ def request(port: int, method: str, path: str, body: bytes, headers: dict) -> in
     return r.status
 
 
-def start_kg(nq: str) -> Server:
+def start_kg(nq: str, workdir: Path) -> Server:
+    """kg serve --empty --preload: the data in memory, read-only (so it may use several HTTP processes)."""
     port = free_port()
-    env = {**os.environ, "KG_WRITE_TOKEN": TOKEN}
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--empty", "--port", str(port), "--threads", "8",
-                             "--client-rate", "1e9", "--client-burst", "1000000000", "--max-concurrent", "64"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    path = workdir / "kg.nq"
+    path.write_text(nq)
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--empty", "--preload", str(path), "--port", str(port),
+                             "--threads", "8", "--client-rate", "1e9", "--client-burst", "1000000000",
+                             "--max-concurrent", "64"],
+                            env={k: v for k, v in os.environ.items() if k != "KG_WRITE_TOKEN"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_up(port, "/sparql", proc)
-    nt = "".join(line.rsplit(" <", 1)[0] + " .\n" for line in nq.splitlines())
-    status = request(port, "PUT", "/store?graph=" + urllib.parse.quote(GRAPH), nt.encode(),
-                     {"Content-Type": "application/n-triples", "Authorization": f"Bearer {TOKEN}"})
-    assert status in (201, 204), status
     return Server("kg", proc, port, "/sparql")
 
 
@@ -268,7 +268,7 @@ def main() -> None:
             nq = generate(size)
             servers = []
             try:
-                servers += [start_kg(nq), start_oxigraph(nq)]
+                servers += [start_kg(nq, work), start_oxigraph(nq)]
                 if args.rdflib_endpoint:
                     servers.append(start_rdflib_endpoint(args.rdflib_endpoint, nq, work))
                 report(servers, size, nq, args)

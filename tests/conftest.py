@@ -96,14 +96,16 @@ def _wait_until_up(proc, url: str, what: str) -> None:
             time.sleep(0.1)
 
 
-def start_kg_serve(*args: str):
-    """`kg serve ARGS` as its own process on a free loopback port, with the test write token."""
+def start_kg_serve(*args: str, writable: bool = True):
+    """`kg serve ARGS` as its own process on a free loopback port, with the test write token unless read-only."""
     import os
     import subprocess
     import sys
 
     port = free_port()
-    env = {**os.environ, "KG_WRITE_TOKEN": TOKEN}
+    env = {k: v for k, v in os.environ.items() if k != "KG_WRITE_TOKEN"}
+    if writable:
+        env["KG_WRITE_TOKEN"] = TOKEN
     proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port), "--threads", "4",
                              "--client-rate", "100000", "--client-burst", "100000", *args],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -224,3 +224,8 @@ def test_malformed_project_file_names_it_and_leaves_no_output(tmp_path, capsys):
     code, _, err = run(capsys, "--root", str(tmp_path), "build", "--out", str(tmp_path / "out"))
     assert code == 2 and "avim-blog-50.trig:70:" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_preload_needs_empty(capsys, tmp_path):
+    code, _, err = run(capsys, "serve", "--preload", str(tmp_path / "x.nq"))
+    assert code == 2 and "--preload goes with --empty" in err

@@ -63,3 +63,29 @@ def test_access_log_is_one_json_line_with_the_query_hash(caplog):
     entry = json.loads(record.getMessage())
     assert entry["status"] == 200 and entry["method"] == "POST" and entry["path"] == "/sparql"
     assert len(entry["query_hash"]) == 16 and entry["ms"] >= 0
+
+
+def test_several_http_processes_only_where_they_cannot_disagree():
+    from kg.server.wsgi import http_workers
+    assert http_workers(Config(store="memory")) == 2
+    assert http_workers(Config(store="http://127.0.0.1:7878/query")) == 2
+    assert http_workers(Config(store="memory", write_token="t")) == 1      # writes must be seen by every query
+    assert http_workers(Config(store="/data/db")) == 1                     # an on-disk store is not shared by fork
+    assert http_workers(Config(empty=True, http_workers=3)) == 3
+
+
+def test_read_only_server_with_preloaded_data(tmp_path):
+    from conftest import http_sender, start_kg_serve, stop
+    data = tmp_path / "d.nq"
+    data.write_text("<http://a> <http://b> <http://c> <http://g> .\n")
+    proc, port = start_kg_serve("--empty", "--preload", str(data), writable=False)
+    try:
+        send = http_sender(port)
+        for _ in range(6):
+            status, _, body = send("GET", "/sparql?query=ASK%7BGRAPH%3Fg%7B%3Chttp%3A%2F%2Fa%3E%3Fp%3Fo%7D%7D", {}, b"")
+            assert status == 200 and body.endswith(b"true}")
+        status, _, _ = send("POST", "/sparql", {"Content-Type": "application/sparql-update"}, b"CLEAR ALL")
+        assert status == 403
+    finally:
+        stop(proc)
+    assert b"2 HTTP process(es)" in proc.stderr.read()

@@ -77,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--store", default="memory", help="memory (build the graph into memory) or an Oxigraph store directory")
     sv.add_argument("--empty", action="store_true", help="start on an empty in-memory store, without the shape gate")
     sv.add_argument("--threads", type=int, default=8)
+    sv.add_argument("--workers", type=int, default=Config.http_workers,
+                    help="HTTP processes for a read-only server on memory or a remote store (writable or on-disk: always 1)")
+    sv.add_argument("--preload", type=Path, action="append", default=[], metavar="FILE",
+                    help="with --empty: load this RDF file into the store at start (repeatable; no reasoning, no shape gate)")
     sv.add_argument("--timeout", type=float, default=Config.query_timeout, help="seconds a query may run (then 503)")
     sv.add_argument("--executors", type=int, default=Config.executors, help="query processes")
     sv.add_argument("--max-rows", type=int, default=Config.max_rows, help="solutions per answer (more are cut, with a header saying so)")
@@ -192,11 +196,15 @@ def _serve(args, config: Config) -> int:
     config = config.replace(host=args.host, port=args.port, store=args.store, empty=args.empty,
                             threads=args.threads, write_token=token, max_concurrent=args.max_concurrent,
                             query_timeout=args.timeout, executors=args.executors, max_rows=args.max_rows,
+                            http_workers=args.workers, preload=tuple(args.preload),
                             client_rate=args.client_rate, client_burst=args.client_burst,
                             allow_service=tuple(guard.check_allow_list(args.allow_service)))
+    if args.preload and not args.empty:
+        raise KgError("--preload goes with --empty (the built graph and stores have their own data)")
     app = create_app(config)
     print(f"kg: serving {'an empty store' if args.empty else args.store} at http://{args.host}:{args.port}/sparql "
-          f"({'writable with the token' if token else 'read-only'})", file=sys.stderr, flush=True)
+          f"({'writable with the token' if token else 'read-only'}, {wsgi.http_workers(config)} HTTP process(es))",
+          file=sys.stderr, flush=True)
     wsgi.run(app, config)
     return 0
 

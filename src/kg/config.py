@@ -32,6 +32,8 @@ class Config:
     store: str = "memory"             # "memory" (build into memory), a directory, or (later) a URL
     empty: bool = False               # start on an empty store, without the shape gate (conformance tests)
     threads: int = 8
+    http_workers: int = 2             # HTTP processes when read-only with an in-memory or remote store; else 1
+    preload: tuple[Path, ...] = ()    # RDF files loaded into an --empty store at start (no reasoning, no gate)
     max_query_length: int = 100_000   # characters in a query or update
     query_timeout: float = 30.0       # seconds a query may run before its process is killed (503)
     executors: int = 2                # query processes (one per core is a good start)

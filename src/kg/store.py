@@ -69,14 +69,13 @@ class UpdateError(KgError):
 class EmbeddedStore:
     """An Oxigraph store with a version counter, so caches and ETags know when the data changed."""
 
-    def __init__(self, store: ox.Store | None = None, path: Path | None = None, read_only: bool = False, gate=None):
+    def __init__(self, store: ox.Store | None = None, path: Path | None = None, gate=None):
         if store is not None:
             self.oxigraph = store
         elif path is not None:
-            self.oxigraph = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+            self.oxigraph = ox.Store(str(path))
         else:
             self.oxigraph = ox.Store()
-        self.read_only = read_only
         self.path = Path(path) if path is not None else None
         self.gate = gate          # a kg.gate.ShapeGate that judges every write, or None
         self._version = itertools.count(1)

@@ -13,13 +13,13 @@ from kg.gate import ShapeGate
 from kg.loading import parse_files
 from kg.rdfconv import graph_of
 from kg.remote import Endpoints, RemoteStore
-from kg.store import EmbeddedStore
+from kg.store import EmbeddedStore, memory_store
 
 
 def open_store(config: Config) -> EmbeddedStore:
     """An empty store, the graph built into memory, or an on-disk Oxigraph store."""
     if config.empty:
-        return EmbeddedStore()
+        return EmbeddedStore(memory_store(parse_files(list(config.preload))))
     if config.store.startswith(("http://", "https://")):
         return RemoteStore(Endpoints.from_url(config.store))
     if config.store == "memory":

@@ -6,7 +6,7 @@ import hmac
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Response, current_app, request
 
 from kg import describe, formats, guard, shapes
 from kg.errors import QueryError
@@ -15,8 +15,6 @@ from kg.gate import WriteRejected
 from kg.server import responses
 from kg.sparql_lexer import DatasetConflict, add_using
 from kg.store import UpdateError
-
-bp = Blueprint("protocol", __name__)
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"

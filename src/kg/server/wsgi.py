@@ -9,6 +9,16 @@ from flask import Flask
 from kg.config import Config
 
 
+def http_workers(config: Config) -> int:
+    """Several HTTP processes only where they cannot disagree: a read-only server on memory or a remote store.
+
+    Each process holds its own copy-on-write copy of an in-memory store, so a write in one would not be seen by
+    the others; an on-disk store is not shared across fork. Everything else runs in one process.
+    """
+    on_disk = not config.empty and config.store not in ("memory",) and not config.store.startswith(("http://", "https://"))
+    return 1 if config.write_token or on_disk else max(1, config.http_workers)
+
+
 def run(app: Flask, config: Config) -> None:
     """Block serving `app` on the configured host and port until SIGTERM or SIGINT."""
     from gunicorn.app.base import BaseApplication
@@ -17,7 +27,7 @@ def run(app: Flask, config: Config) -> None:
         def load_config(self) -> None:
             options = {
                 "bind": f"{config.host}:{config.port}",
-                "workers": 1,                 # one process: the in-memory store is shared by its threads
+                "workers": http_workers(config),
                 "worker_class": "gthread",
                 "threads": config.threads,
                 "timeout": 120,               # worker heartbeat; gthread workers answer it while requests run
