@@ -34,3 +34,29 @@ def test_served_through_kg_from_the_remote_store(loaded_oxigraph, remote_server)
     assert b"gurbanguly-berdimuhamedov" in body
     status, _, body = send("GET", "/sparql?query=SELECT%20*%20WHERE%20%7B", {}, b"")
     assert status == 400 and b"the store refused the query (400)" in body
+
+
+def test_a_silent_remote_store_gives_502_not_a_hang():
+    import socket
+    import time
+
+    from conftest import TOKEN
+    from kg.config import Config
+    from kg.server import create_app
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)                       # accepts connections, never answers
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}/query"
+    try:
+        client = create_app(Config(store=url, query_timeout=1.0, write_token=TOKEN)).test_client()
+        started = time.monotonic()
+        r = client.get("/sparql", query_string={"query": "ASK {}"})
+        assert r.status_code == 502 and b"cannot reach the store" in r.data
+        assert time.monotonic() - started < 5
+        assert client.get("/health").status_code == 503
+        r = client.put("/store?default", data="<http://a> <http://b> <http://c> .", content_type="text/turtle",
+                       headers={"Authorization": f"Bearer {TOKEN}"})
+        assert r.status_code == 502
+    finally:
+        silent.close()

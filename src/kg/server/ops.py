@@ -21,7 +21,7 @@ def open_store(config: Config) -> EmbeddedStore:
     if config.empty:
         return EmbeddedStore(memory_store(parse_files(list(config.preload))))
     if config.store.startswith(("http://", "https://")):
-        return RemoteStore(Endpoints.from_url(config.store))
+        return RemoteStore(Endpoints.from_url(config.store), timeout=config.query_timeout)
     if config.store == "memory":
         return EmbeddedStore(build.check(config).store, gate=shape_gate(config))
     path = Path(config.store)
@@ -37,8 +37,12 @@ def shape_gate(config: Config) -> ShapeGate:
 
 
 def health() -> Response:
+    """200 with the number of quads while the store answers; 503 when it does not (a remote store down)."""
     store = current_app.extensions["kg.store"]
-    return Response(f"ok {len(store)} quads\n", content_type="text/plain; charset=utf-8")
+    try:
+        return Response(f"ok {len(store)} quads\n", content_type="text/plain; charset=utf-8")
+    except KgError as err:
+        return Response(f"unavailable: {err}\n", status=503, content_type="text/plain; charset=utf-8")
 
 
 def void() -> Response:

@@ -12,6 +12,7 @@ from kg import describe, formats, guard, shapes
 from kg.errors import QueryError
 from kg.executor import Answer, QueryTimeout
 from kg.gate import WriteRejected
+from kg.remote import RemoteStoreError
 from kg.server import responses
 from kg.sparql_lexer import DatasetConflict, add_using
 from kg.store import UpdateError
@@ -129,6 +130,8 @@ def _run_query(op: Operation) -> Response:
             return responses.error(503, str(err))
     if answer.status == "not-acceptable":
         return responses.not_acceptable(list(answer.offered))
+    if answer.status == "unavailable":
+        return responses.error(502, answer.message)
     if answer.status == "error":
         return responses.bad_request(answer.message)
     response = Response(answer.body, content_type=answer.media_type)
@@ -144,6 +147,8 @@ def _remote_answer(op: Operation, accept: str | None, requested: str | None) -> 
         result = _store().query(op.text, default_graphs=op.graphs, named_graphs=op.named, base_iri=request.base_url)
     except QueryError as err:
         return Answer("error", message=str(err))
+    except RemoteStoreError as err:
+        return Answer("unavailable", message=str(err))
     kind = formats.result_kind(result)
     fmt = formats.negotiate(kind, accept, requested)
     if fmt is None:
@@ -164,6 +169,8 @@ def _run_update(op: Operation) -> Response:
         return responses.bad_request(str(err))
     except WriteRejected as err:
         return _rejected(err)
+    except RemoteStoreError as err:
+        return responses.error(502, str(err))
     return Response(status=204)
 
 
@@ -219,6 +226,14 @@ def graph_store() -> Response:
     graph = _target_graph()
     if isinstance(graph, Response):
         return graph
+    try:
+        return _graph_store_request(graph)
+    except RemoteStoreError as err:
+        return responses.error(502, str(err))
+
+
+def _graph_store_request(graph) -> Response:
+    """Read, replace, merge into or delete one graph."""
     store = _store()
     if request.method in ("GET", "HEAD"):
         if not store.graph_exists(graph):
