@@ -60,3 +60,22 @@ def test_a_silent_remote_store_gives_502_not_a_hang():
         assert r.status_code == 502
     finally:
         silent.close()
+
+
+def test_a_directory_written_by_oxigraph_load_is_served(tmp_path, oxigraph_server):
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kg.config import Config
+    from kg.server import create_app
+
+    data = tmp_path / "d.nq"
+    data.write_text('<http://a> <http://b> "from oxigraph load" <http://g> .\n')
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    subprocess.run([binary, "load", "--location", str(tmp_path / "db"), "--file", str(data)], check=True,
+                   capture_output=True)
+    client = create_app(Config(store=str(tmp_path / "db"))).test_client()
+    r = client.get("/sparql", query_string={"query": "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }"}, headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and r.data.splitlines()[1] == b"from oxigraph load"
