@@ -120,3 +120,12 @@ def test_delta_check_is_faster_than_full_validation(built, gate, capsys):
     with capsys.disabled():
         print(f"\n10-triple write, {len(built.store)} quads: delta check {1000 * (t1 - t0):.0f} ms, "
               f"full validation {1000 * (t2 - t1):.0f} ms")
+
+
+def test_a_malformed_data_update_is_400_not_a_crash(gated):
+    client, store = gated
+    before = snapshot(store)
+    r = client.post("/sparql", data="INSERT DATA <http://a> <http://b> <http://c>",
+                    content_type="application/sparql-update", headers=AUTH)
+    assert r.status_code == 400 and r.data.startswith(b"malformed update")
+    assert snapshot(store) == before

@@ -85,7 +85,9 @@ def explicit_delta(text: str, store: ox.Store) -> tuple[list[ox.Quad], list[ox.Q
         words = [t for t in op if t.kind == "word" and not t.is_word("PREFIX", "BASE")]
         if len(words) < 2 or not words[1].is_word("DATA") or not words[0].is_word("INSERT", "DELETE"):
             return None
-        open_brace = next(i for i, t in enumerate(op) if t.kind == "other" and t.text == "{")
+        open_brace = next((i for i, t in enumerate(op) if t.kind == "other" and t.text == "{"), None)
+        if open_brace is None:
+            return None        # malformed: let the engine report it
         block = text[op[open_brace].start + 1:op[-1].start]
         try:
             quads = list(ox.parse(prologue + block, format=ox.RdfFormat.TRIG, base_iri=base))
