@@ -18,9 +18,22 @@ def test_strings_comments_and_iris_are_single_tokens():
     ("SELECT * { { SELECT ?s { ?s ?p ?o } LIMIT 5 } }", None),
     ("SELECT * { ?s ?p \"LIMIT 3\" } ORDER BY ?s LIMIT 20 OFFSET 5", 20),
     ("SELECT * { ?s ?p ?o } # LIMIT 1", None),
+    ("SELECT * { ?s ?p ?o } limit\n 7 # request 3", 7),                      # the tail read without the lexer
+    ('SELECT * { ?s ?p "}" } LIMIT 9', 9),
+    ("SELECT * { ?s ?p ?o } LIMIT 2 VALUES ?s { <http://a> }", 2),            # a brace after LIMIT: lexed
+    ("SELECT * { ?s ?p ?o } # }\n LIMIT 4", 4),
+    ("SELECT * { ?s ?p ?o } ORDER BY ex:LIMIT 5", None),
+    ("SELECT * { ?s ?p ?o } OFFSET 2", None),
 ])
 def test_top_level_limit(query, limit):
     assert top_level_limit(query) == limit
+
+
+def test_mentions_is_a_superset_of_the_keyword_tokens():
+    from kg.sparql_lexer import mentions
+    for text in ("SELECT * { SERVICE <http://x> { ?s ?p ?o } }", "select * { service <http://x> {} }"):
+        assert mentions(text, "SERVICE") and any(t.is_word("SERVICE") for t in tokens(text))
+    assert not mentions("SELECT * { ?s ?p ?o }", "SERVICE", "LOAD")
 
 
 def test_using_goes_before_where_of_each_modify_operation_only():

@@ -10,7 +10,7 @@ import re
 from urllib.parse import urlsplit
 
 from kg.errors import KgError
-from kg.sparql_lexer import Token, declarations, resolve, tokens
+from kg.sparql_lexer import Token, declarations, mentions, resolve, tokens
 
 
 class Refused(KgError):
@@ -19,6 +19,8 @@ class Refused(KgError):
 
 def check(text: str, allow: tuple[str, ...] | list[str]) -> None:
     """Raise Refused if the query or update would fetch from an endpoint that is not allowed."""
+    if not mentions(text, "SERVICE", "LOAD"):
+        return
     toks = tokens(text)
     prefixes, base = declarations(toks)
     for i, tok in enumerate(toks):

@@ -24,6 +24,10 @@ _TOKEN = re.compile(r"""
 """, re.X | re.S)
 
 
+_TAIL_LIMIT = re.compile(r"(?<![\w:])LIMIT\s+([0-9]+)", re.I)
+_COMMENT = re.compile(r"#[^\n\r]*")
+
+
 @dataclass(frozen=True)
 class Token:
     """One lexical token: its kind, its text and where it starts in the request."""
@@ -70,8 +74,21 @@ def declarations(toks: list[Token]) -> tuple[dict[str, str], str | None]:
     return prefixes, base
 
 
+def mentions(text: str, *words: str) -> bool:
+    """Whether any of the words occurs at all, in any case: if not, no token can be that keyword (a cheap pre-check)."""
+    folded = text.casefold()
+    return any(word.casefold() in folded for word in words)
+
+
 def top_level_limit(text: str) -> int | None:
     """The LIMIT of a query's outermost SELECT (outside every brace), if it has one."""
+    if not mentions(text, "LIMIT"):
+        return None
+    tail = text[text.rfind("}") + 1:]
+    if not any(c in tail for c in "\"'<\\"):    # only keywords, numbers and comments after the last brace
+        found = _TAIL_LIMIT.search(_COMMENT.sub("", tail))
+        if found:
+            return int(found.group(1))
     depth, toks = 0, tokens(text)
     for i, tok in enumerate(toks):
         if tok.kind == "other" and tok.text == "{":
