@@ -124,3 +124,39 @@ def test_upload_size_limit():
     r = client.put("/store?default", data="<http://a> <http://b> \"" + "x" * 200 + "\" .", content_type="text/turtle",
                    headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 413 and r.mimetype == "text/plain"
+
+
+def _children(pid: int) -> set[int]:
+    from pathlib import Path
+    return {int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()}
+
+
+def test_read_only_server_retires_the_process_of_a_runaway_query(tmp_path):
+    """A read-only in-memory server evaluates in its HTTP processes: the overrunning one is answered 503 and replaced."""
+    from conftest import http_sender, start_kg_serve, stop
+    data = tmp_path / "data.nq"
+    data.write_text(ox.serialize(filled_store(), format=ox.RdfFormat.N_QUADS).decode())
+    proc, port = start_kg_serve("--empty", "--preload", str(data), "--timeout", "1", "--workers", "2", writable=False)
+    try:
+        before = _children(proc.pid)
+        assert len(before) == 2
+        send = http_sender(port)
+        slow = []
+        thread = threading.Thread(target=lambda: slow.append(
+            http_sender(port)("POST", "/sparql", {"Content-Type": "application/sparql-query"}, SLOW.encode())))
+        thread.start()
+        time.sleep(0.3)
+        status, _, body = send("POST", "/sparql", {"Content-Type": "application/sparql-query"}, FAST.encode())
+        assert status == 200 and body.endswith(b"true}")        # served while the other query runs away
+        thread.join(timeout=10)
+        assert slow and slow[0][0] == 503 and b"stopped" in slow[0][2]
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not (len(_children(proc.pid)) == 2 and _children(proc.pid) != before):
+            time.sleep(0.2)
+        after = _children(proc.pid)
+        assert len(after) == 2 and len(after & before) == 1     # the runaway's process was replaced, the other kept
+        for _ in range(4):                                      # and every process answers again
+            status, _, body = http_sender(port)("POST", "/sparql", {"Content-Type": "application/sparql-query"}, FAST.encode())
+            assert status == 200
+    finally:
+        stop(proc)

@@ -82,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--preload", type=Path, action="append", default=[], metavar="FILE",
                     help="with --empty: load this RDF file into the store at start (repeatable; no reasoning, no shape gate)")
     sv.add_argument("--timeout", type=float, default=Config.query_timeout, help="seconds a query may run (then 503)")
-    sv.add_argument("--executors", type=int, default=Config.executors, help="query processes")
+    sv.add_argument("--executors", type=int, default=None,
+                    help="query processes; 0 evaluates in the HTTP processes (default for a read-only in-memory server, "
+                         f"which retires a process whose query overran), else {Config.executors}")
     sv.add_argument("--max-rows", type=int, default=Config.max_rows, help="solutions per answer (more are cut, with a header saying so)")
     sv.add_argument("--max-concurrent", type=int, default=Config.max_concurrent, help="SPARQL/store requests in flight (more: 503)")
     sv.add_argument("--client-rate", type=float, default=Config.client_rate, help="requests/s one client may sustain (more: 429)")
@@ -195,12 +197,13 @@ def _serve(args, config: Config) -> int:
         token = args.write_token_file.read_text(encoding="utf-8").strip() or None
     config = config.replace(host=args.host, port=args.port, store=args.store, empty=args.empty,
                             threads=args.threads, write_token=token, max_concurrent=args.max_concurrent,
-                            query_timeout=args.timeout, executors=args.executors, max_rows=args.max_rows,
+                            query_timeout=args.timeout, max_rows=args.max_rows,
                             http_workers=args.workers, preload=tuple(args.preload),
                             client_rate=args.client_rate, client_burst=args.client_burst,
                             allow_service=tuple(guard.check_allow_list(args.allow_service)))
     if args.preload and not args.empty:
         raise KgError("--preload goes with --empty (the built graph and stores have their own data)")
+    config = config.replace(executors=wsgi.default_executors(config) if args.executors is None else args.executors)
     app = create_app(config)
     print(f"kg: serving {'an empty store' if args.empty else args.store} at http://{args.host}:{args.port}/sparql "
           f"({'writable with the token' if token else 'read-only'}, {wsgi.http_workers(config)} HTTP process(es))",

@@ -48,6 +48,7 @@ class Answer:
     message: str = ""
     offered: tuple[str, ...] = ()
     truncated_at: int | None = None   # the row cap, when the result had more rows than it
+    rows: int | None = None           # solutions or triples in the answer, where the format tells exactly
 
 
 @dataclass
@@ -190,10 +191,11 @@ def _child_main(store: ox.Store, path: Path | None, recv: int, send: int) -> Non
             request = pickle.loads(_read(recv, None))
         except EOFError:
             return
-        _write(send, pickle.dumps(_answer(store, *request)))
+        _write(send, pickle.dumps(answer(store, *request)))
 
 
-def _answer(store: ox.Store, text, default_graphs, named_graphs, base_iri, accept, requested, max_rows) -> Answer:
+def answer(store: ox.Store, text, default_graphs, named_graphs, base_iri, accept, requested, max_rows) -> Answer:
+    """Evaluate and serialise one query; every failure becomes an Answer, never an exception."""
     try:
         result = query(store, text, prefixes=False, default_graphs=default_graphs, named_graphs=named_graphs,
                        base_iri=base_iri)
@@ -205,7 +207,10 @@ def _answer(store: ox.Store, text, default_graphs, named_graphs, base_iri, accep
         limit = top_level_limit(text)
         if isinstance(result, ox.QuerySolutions) and (limit is None or limit > max_rows):
             result, truncated = formats.capped(result, max_rows)
-        return Answer("ok", fmt.content_type, formats.serialize(result, fmt), truncated_at=truncated)
+        if isinstance(result, ox.QueryBoolean):
+            return Answer("ok", fmt.content_type, formats.serialize(result, fmt), rows=1)
+        body = formats.serialize(result, fmt)
+        return Answer("ok", fmt.content_type, body, truncated_at=truncated, rows=formats.count_rows(body, fmt))
     except QueryError as err:
         return Answer("error", message=str(err))
     except (OSError, ValueError, RuntimeError) as err:

@@ -10,7 +10,9 @@ from flask import Flask, Response, current_app, g, request
 
 from kg.config import Config
 from kg.cache import ResultCache
+from kg.errors import KgError
 from kg.executor import ExecutorPool
+from kg.inline import InlineEvaluator
 from kg.store import EmbeddedStore
 from kg.server import limits, observe, ops, protocol, responses
 
@@ -24,6 +26,10 @@ ROUTES = [
 ]
 ADMITTED = {"sparql", "store"}   # endpoints behind the throttle and the concurrency cap
 
+CORS_HEADERS = [("Access-Control-Allow-Origin", "*"),
+                ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+                ("Access-Control-Allow-Headers", "Accept, Content-Type, Authorization"),
+                ("Access-Control-Expose-Headers", f"ETag, Content-Type, Content-Encoding, {protocol.TRUNCATED_HEADER}")]
 GZIP_MIN_BYTES = 1024   # smaller bodies are sent as they are
 
 
@@ -35,8 +41,7 @@ def create_app(config: Config, store=None) -> Flask:
     app.extensions["kg.config"] = config
     app.extensions["kg.store"] = store if store is not None else ops.open_store(config)
     if isinstance(app.extensions["kg.store"], EmbeddedStore):
-        app.extensions["kg.pool"] = ExecutorPool(app.extensions["kg.store"], config.executors, config.query_timeout,
-                                                 config.max_rows)
+        app.extensions["kg.pool"] = _evaluator(app.extensions["kg.store"], config)
         app.extensions["kg.cache"] = ResultCache()
         atexit.register(_close_pool, weakref.ref(app.extensions["kg.pool"]))   # without keeping the store alive
     app.extensions["kg.metrics"] = observe.Metrics()
@@ -50,6 +55,15 @@ def create_app(config: Config, store=None) -> Flask:
     app.after_request(_observe)
     app.teardown_request(_release)
     return app
+
+
+def _evaluator(store: EmbeddedStore, config: Config) -> ExecutorPool | InlineEvaluator:
+    """Query processes, or (executors=0, read-only servers only) evaluation threads in the HTTP process."""
+    if config.executors == 0:
+        if config.write_token:
+            raise KgError("executors=0 needs a read-only server: a writable store must not be dropped with its process")
+        return InlineEvaluator(store, config.threads, config.query_timeout, config.max_rows)
+    return ExecutorPool(store, config.executors, config.query_timeout, config.max_rows)
 
 
 def _close_pool(ref: weakref.ref) -> None:
@@ -83,22 +97,15 @@ def _observe(response: Response) -> Response:
     seconds = time.perf_counter() - g.get("started", time.perf_counter())
     route = request.endpoint or "unknown"
     current_app.extensions["kg.metrics"].observe(route, request.method, response.status_code, seconds)
-    query = request.args.get("query") or request.args.get("update")
-    if query is None and request.mimetype in ("application/x-www-form-urlencoded",):
-        query = request.form.get("query") or request.form.get("update")
-    elif query is None and request.mimetype in (protocol.QUERY, protocol.UPDATE):
-        query = request.get_data(as_text=True)
+    query = g.get("operation_text")
     observe.log_request(request.method, request.path, response.status_code, seconds,
-                        response.calculate_content_length(), request.remote_addr, query)
+                        response.calculate_content_length(), request.remote_addr, query, g.get("rows"))
     return response
 
 
 def _cors(response: Response) -> Response:
     """Any origin may read and query (notebooks, YASGUI); credentials are never allowed."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
-    response.headers["Access-Control-Expose-Headers"] = f"ETag, Content-Type, Content-Encoding, {protocol.TRUNCATED_HEADER}"
+    response.headers.extend(CORS_HEADERS)
     response.vary.add("Accept")
     return response
 

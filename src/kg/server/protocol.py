@@ -6,7 +6,7 @@ import hmac
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 
 from kg import describe, formats, guard, shapes
 from kg.errors import QueryError
@@ -35,6 +35,14 @@ class Operation:
     named: list[str] = field(default_factory=list)         # named-graph-uri / using-named-graph-uri
 
 
+def _base_iri() -> str:
+    """The endpoint's URL, the base for relative IRIs in a request (built once, without IRI re-encoding)."""
+    if "base_iri" not in g:
+        env = request.environ
+        g.base_iri = f"{env['wsgi.url_scheme']}://{request.host}{env.get('SCRIPT_NAME', '')}{request.path}"
+    return g.base_iri
+
+
 def _store():
     return current_app.extensions["kg.store"]
 
@@ -56,6 +64,7 @@ def sparql() -> Response:
         return op
     if op is None:
         return _service_description()
+    g.operation_text = op.text
     if len(op.text) > _config().max_query_length:
         return responses.payload_too_large(_config().max_query_length)
     try:
@@ -119,13 +128,14 @@ def _run_query(op: Operation) -> Response:
     cache = current_app.extensions.get("kg.cache")
     cached = cache.get(key) if cache is not None and key is not None else None
     if cached is not None:
+        g.rows = cached[2]
         return _conditional(Response(cached[1], content_type=cached[0]), key)
     pool = current_app.extensions.get("kg.pool")
     if pool is None:
         answer = _remote_answer(op, accept, requested)
     else:
         try:
-            answer = pool.evaluate(op.text, op.graphs, op.named, request.base_url, accept, requested)
+            answer = pool.evaluate(op.text, op.graphs, op.named, _base_iri(), accept, requested)
         except QueryTimeout as err:
             return responses.error(503, str(err))
     if answer.status == "not-acceptable":
@@ -134,17 +144,18 @@ def _run_query(op: Operation) -> Response:
         return responses.error(502, answer.message)
     if answer.status == "error":
         return responses.bad_request(answer.message)
+    g.rows = answer.rows
     response = Response(answer.body, content_type=answer.media_type)
     if answer.truncated_at is not None:
         response.headers[TRUNCATED_HEADER] = f"true; limit={answer.truncated_at}"
     elif cache is not None and key is not None:
-        cache.put(key, answer.media_type, answer.body)
+        cache.put(key, answer.media_type, answer.body, answer.rows)
     return _conditional(response, key)
 
 
 def _remote_answer(op: Operation, accept: str | None, requested: str | None) -> Answer:
     try:
-        result = _store().query(op.text, default_graphs=op.graphs, named_graphs=op.named, base_iri=request.base_url)
+        result = _store().query(op.text, default_graphs=op.graphs, named_graphs=op.named, base_iri=_base_iri())
     except QueryError as err:
         return Answer("error", message=str(err))
     except RemoteStoreError as err:
@@ -153,7 +164,8 @@ def _remote_answer(op: Operation, accept: str | None, requested: str | None) -> 
     fmt = formats.negotiate(kind, accept, requested)
     if fmt is None:
         return Answer("not-acceptable", offered=tuple(f.media_type for f in formats.of_kind(kind)))
-    return Answer("ok", fmt.content_type, formats.serialize(result, fmt))
+    body = formats.serialize(result, fmt)
+    return Answer("ok", fmt.content_type, body, rows=1 if isinstance(result, ox.QueryBoolean) else formats.count_rows(body, fmt))
 
 
 def _run_update(op: Operation) -> Response:
@@ -162,7 +174,7 @@ def _run_update(op: Operation) -> Response:
         return denied
     try:
         text = add_using(op.text, op.graphs, op.named)
-        _store().update(text, base_iri=request.base_url)
+        _store().update(text, base_iri=_base_iri())
     except DatasetConflict as err:
         return responses.bad_request(str(err))
     except (QueryError, UpdateError) as err:
@@ -185,7 +197,7 @@ def _service_description() -> Response:
     fmt = formats.negotiate("rdf", request.headers.get("Accept"), request.args.get("format"))
     if fmt is None:
         return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
-    graph = describe.service_description(request.base_url, _store().named_graphs(), _config().write_token is not None)
+    graph = describe.service_description(_base_iri(), _store().named_graphs(), _config().write_token is not None)
     return Response(ox.serialize(graph, format=fmt.writer), content_type=fmt.content_type)
 
 
@@ -280,7 +292,7 @@ def _read_graph_body(graph) -> list[ox.Triple] | Response:
     if fmt is None or fmt.kind != "rdf" or fmt.datasets:
         offered = ", ".join(f.media_type for f in formats.of_kind("rdf") if not f.datasets)
         return responses.unsupported_media_type(f"Send the graph as one of: {offered}.")
-    base = graph.value if isinstance(graph, ox.NamedNode) else request.base_url
+    base = graph.value if isinstance(graph, ox.NamedNode) else _base_iri()
     try:
         return [q.triple for q in ox.parse(request.get_data(), format=fmt.writer, base_iri=base)]
     except SyntaxError as err:

@@ -1,0 +1,75 @@
+"""Evaluate queries inside the HTTP process of a read-only server: no hand-off to another process per query.
+
+pyoxigraph releases the GIL while it evaluates but cannot cancel a query. Here each query runs on one of the
+process's own evaluation threads while the request thread waits for it until the deadline. A query still
+running then is answered 503 at once and the process retires: the WSGI server stops giving it requests, lets
+the ones in flight finish and replaces it with a fresh process forked from the same loaded data, so the
+runaway query dies with the old process and the other HTTP processes answer meanwhile. Only a read-only
+store may be served this way: a writable in-memory store lives in one process and must never be dropped.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from typing import Callable
+
+from kg.executor import Answer, QueryTimeout, answer
+from kg.store import EmbeddedStore
+
+log = logging.getLogger("kg.inline")
+
+
+class _Job:
+    __slots__ = ("args", "done", "answer")
+
+    def __init__(self, args: tuple):
+        self.args, self.done, self.answer = args, threading.Event(), None
+
+
+class InlineEvaluator:
+    """Evaluation threads in this process, started lazily after each fork; `retire` is called on a timeout."""
+
+    def __init__(self, store: EmbeddedStore, threads: int, timeout: float, max_rows: int):
+        self.store, self.threads, self.timeout, self.max_rows = store, max(1, threads), timeout, max_rows
+        self.retire: Callable[[], None] = _cannot_retire    # the WSGI server's runner replaces this per process
+        self._pid = None
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+
+    def evaluate(self, text: str, default_graphs: list[str], named_graphs: list[str], base_iri: str | None,
+                 accept: str | None, requested: str | None) -> Answer:
+        """The answer, or QueryTimeout (and this process's retirement) when the deadline passes first."""
+        self._ensure_threads()
+        job = _Job((self.store.oxigraph, text, default_graphs, named_graphs, base_iri, accept, requested, self.max_rows))
+        self._jobs.put(job)
+        if not job.done.wait(self.timeout):
+            log.warning("a query ran past %g s; this process (%d) retires", self.timeout, os.getpid())
+            self.retire()
+            raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+        return job.answer
+
+    def close(self) -> None:
+        """Nothing to release: the threads are daemons and end with the process."""
+
+    def _ensure_threads(self) -> None:
+        if self._pid == os.getpid():
+            return
+        with self._lock:                 # threads do not survive fork: start them in each process that serves
+            if self._pid != os.getpid():
+                self._jobs = queue.SimpleQueue()
+                for _ in range(self.threads):
+                    threading.Thread(target=self._work, args=(self._jobs,), daemon=True, name="kg-query").start()
+                self._pid = os.getpid()
+
+    @staticmethod
+    def _work(jobs: queue.SimpleQueue) -> None:
+        while True:
+            job = jobs.get()
+            job.answer = answer(*job.args)
+            job.done.set()
+
+
+def _cannot_retire() -> None:
+    log.error("a query overran its deadline outside a WSGI server that can replace this process; it keeps running")
