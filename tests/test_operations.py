@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
+
 from kg.config import Config
 from kg.server import create_app
 from kg.server.limits import Throttle, retry_after
@@ -62,7 +64,20 @@ def test_access_log_is_one_json_line_with_the_query_hash(caplog):
     [record] = [r for r in caplog.records if r.name == "kg.access"]
     entry = json.loads(record.getMessage())
     assert entry["status"] == 200 and entry["method"] == "POST" and entry["path"] == "/sparql"
-    assert len(entry["query_hash"]) == 16 and entry["ms"] >= 0
+    assert len(entry["query_hash"]) == 16 and entry["ms"] >= 0 and entry["rows"] == 1
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",
+                                    "text/tab-separated-values", "text/csv"])
+def test_access_log_counts_the_rows_of_an_answer(caplog, accept):
+    client = create_app(Config(empty=True)).test_client()
+    query = 'SELECT ?x { VALUES ?x { 1 "a}},{\\"b" "c\\nd" <http://e> } }'
+    with caplog.at_level(logging.INFO, logger="kg.access"):
+        for _ in range(2):                                         # the second answer comes from the cache
+            r = client.post("/sparql", data=query, content_type="application/sparql-query", headers={"Accept": accept})
+            assert r.status_code == 200
+    rows = [json.loads(r.getMessage())["rows"] for r in caplog.records if r.name == "kg.access"]
+    assert rows == [4, 4] or (accept == "text/csv" and rows == [None, None])   # CSV with quotes: not counted
 
 
 def test_several_http_processes_only_where_they_cannot_disagree():

@@ -57,9 +57,9 @@ class Metrics:
 
 
 def log_request(method: str, path: str, status: int, seconds: float, size: int | None, client: str | None,
-                query: str | None) -> None:
-    """One JSON line per request."""
+                query: str | None, rows: int | None = None) -> None:
+    """One JSON line per request; rows is null where the answer's format does not tell it exactly."""
     access_log.info(json.dumps({
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "method": method, "path": path,
         "status": status, "ms": round(seconds * 1000, 2), "bytes": size, "client": client,
-        "query_hash": query_hash(query)}, separators=(",", ":")))
+        "query_hash": query_hash(query), "rows": rows}, separators=(",", ":")))
