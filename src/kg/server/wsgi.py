@@ -1,12 +1,17 @@
-"""Serve the app with gunicorn (threads in one worker process), which stops gracefully on SIGTERM."""
+"""Serve the app with granian (HTTP in Rust, the app in forked worker processes), which stops gracefully on SIGTERM."""
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
 
 from flask import Flask
 
 from kg.config import Config
+
+RESPAWN_SECONDS = 0.2     # pause before a replacement HTTP process starts
+GRACEFUL_SECONDS = 10     # requests in flight get this long to finish on SIGTERM
 
 
 def _in_memory(config: Config) -> bool:
@@ -28,39 +33,20 @@ def http_workers(config: Config) -> int:
     return 1 if config.write_token or on_disk else max(1, config.http_workers)
 
 
-def _install_retire(worker) -> None:
-    """In each HTTP process: a query past its deadline makes this worker stop taking requests and exit, so the
-    arbiter forks a fresh one (gunicorn lets the requests in flight finish first)."""
-    pool = worker.wsgi.extensions.get("kg.pool")
-    if pool is not None and hasattr(pool, "retire"):
-        pool.retire = lambda: setattr(worker, "alive", False)
+def _retire_this_process() -> None:
+    """Stop this HTTP process gracefully (granian finishes the requests in flight, then the process exits and
+    the server starts a fresh one forked from the loaded data)."""
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def run(app: Flask, config: Config) -> None:
     """Block serving `app` on the configured host and port until SIGTERM or SIGINT."""
-    from gunicorn.app.base import BaseApplication
+    from granian.constants import Interfaces
+    from granian.server import Server
 
-    class Server(BaseApplication):
-        def load_config(self) -> None:
-            options = {
-                "bind": f"{config.host}:{config.port}",
-                "workers": http_workers(config),
-                "worker_class": "gthread",
-                "threads": config.threads,
-                "timeout": 120,               # worker heartbeat; gthread workers answer it while requests run
-                "graceful_timeout": 10,
-                "keepalive": 5,
-                "accesslog": None,            # kg.access writes one JSON line per request instead
-                "errorlog": "-",
-                "loglevel": "info",
-                "post_worker_init": _install_retire,
-            }
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Flask:
-            return app
-
+    pool = app.extensions.get("kg.pool")
+    if pool is not None and hasattr(pool, "retire"):
+        pool.retire = _retire_this_process
     access = logging.getLogger("kg.access")
     if not access.handlers:
         handler = logging.StreamHandler(sys.stderr)
@@ -68,4 +54,9 @@ def run(app: Flask, config: Config) -> None:
         access.addHandler(handler)
         access.setLevel(logging.INFO)
         access.propagate = False
-    Server().run()
+    server = Server("kg", address=config.host, port=config.port, interface=Interfaces.WSGI,
+                    workers=http_workers(config), blocking_threads=config.threads,
+                    # a writable store lives in its one process: never replace it silently with the data at start
+                    respawn_failed_workers=not config.write_token, respawn_interval=RESPAWN_SECONDS,
+                    workers_kill_timeout=GRACEFUL_SECONDS, log_access=False)
+    server.serve(target_loader=lambda *_: app, wrap_loader=False)   # workers fork with the app already loaded
