@@ -186,14 +186,14 @@ def request(port: int, method: str, path: str, body: bytes, headers: dict) -> in
     return r.status
 
 
-def start_kg(nq: str, workdir: Path) -> Server:
+def start_kg(nq: str, workdir: Path, extra: list[str] = ()) -> Server:
     """kg serve --empty --preload: the data in memory, read-only (so it may use several HTTP processes)."""
     port = free_port()
     path = workdir / "kg.nq"
     path.write_text(nq)
     proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--empty", "--preload", str(path), "--port", str(port),
                              "--threads", "8", "--client-rate", "1e9", "--client-burst", "1000000000",
-                             "--max-concurrent", "64"],
+                             "--max-concurrent", "64", *extra],
                             env={k: v for k, v in os.environ.items() if k != "KG_WRITE_TOKEN"},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_up(port, "/sparql", proc)
@@ -281,6 +281,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--rounds", type=int, default=2, help="interleaved rounds per server and mode")
+    ap.add_argument("--kg-args", default="", help="more arguments for kg serve, e.g. '--executors 2'")
     ap.add_argument("--rdflib-endpoint", help="path to an rdflib-endpoint executable (the Python anchor)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
@@ -289,7 +290,7 @@ def main() -> None:
             nq = generate(size)
             servers = []
             try:
-                servers += [start_kg(nq, work), start_oxigraph(nq)]
+                servers += [start_kg(nq, work, args.kg_args.split()), start_oxigraph(nq)]
                 if args.rdflib_endpoint:
                     servers.append(start_rdflib_endpoint(args.rdflib_endpoint, nq, work))
                 report(servers, size, nq, args)
