@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import atexit
-import gzip
 import time
 import weakref
 
@@ -14,7 +13,8 @@ from kg.errors import KgError
 from kg.executor import ExecutorPool
 from kg.inline import InlineEvaluator
 from kg.store import EmbeddedStore
-from kg.server import limits, observe, ops, protocol, responses
+from kg.server import envelope, limits, observe, ops, protocol, responses
+from kg.server.fastpath import QueryFastPath
 
 # Every HTTP route the server answers, in one place: (rule, endpoint name, view, methods).
 ROUTES = [
@@ -24,13 +24,10 @@ ROUTES = [
     ("/health", "health", ops.health, ["GET", "HEAD"]),
     ("/metrics", "metrics", ops.metrics, ["GET"]),
 ]
+# Plain queries to /sparql (GET ?query=, POST form or application/sparql-query) are answered by
+# fastpath.QueryFastPath in front of Flask, with the same functions as the sparql view; all else reaches Flask.
 ADMITTED = {"sparql", "store"}   # endpoints behind the throttle and the concurrency cap
 
-CORS_HEADERS = [("Access-Control-Allow-Origin", "*"),
-                ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
-                ("Access-Control-Allow-Headers", "Accept, Content-Type, Authorization"),
-                ("Access-Control-Expose-Headers", f"ETag, Content-Type, Content-Encoding, {protocol.TRUNCATED_HEADER}")]
-GZIP_MIN_BYTES = 1024   # smaller bodies are sent as they are
 
 
 def create_app(config: Config, store=None) -> Flask:
@@ -50,10 +47,9 @@ def create_app(config: Config, store=None) -> Flask:
     for rule, endpoint, view, methods in ROUTES:
         app.add_url_rule(rule, endpoint, view, methods=methods, strict_slashes=False)
     app.before_request(_admit)
-    app.after_request(_cors)
-    app.after_request(_gzip)
-    app.after_request(_observe)
+    app.after_request(_finish)
     app.teardown_request(_release)
+    app.wsgi_app = QueryFastPath(app)       # plain /sparql queries: same answer, without Flask's request objects
     return app
 
 
@@ -74,18 +70,12 @@ def _close_pool(ref: weakref.ref) -> None:
 
 
 def _admit() -> Response | None:
-    """Throttle each client, then cap the requests in flight; both answer at once with Retry-After."""
     g.started = time.perf_counter()
     if request.endpoint not in ADMITTED or request.method == "OPTIONS":
         return None
-    wait = current_app.extensions["kg.throttle"].admit(request.remote_addr or "?")
-    if wait > 0:
-        return responses.error(429, "Too many requests from this client; slow down.", Retry_After=limits.retry_after(wait))
-    if not current_app.extensions["kg.cap"].enter():
-        return responses.error(503, "The server is answering as many requests as it may; try again shortly.",
-                               Retry_After="1")
-    g.admitted = True
-    return None
+    refused = envelope.admit(current_app.extensions, request.remote_addr)
+    g.admitted = refused is None
+    return refused
 
 
 def _release(_exc) -> None:
@@ -93,31 +83,8 @@ def _release(_exc) -> None:
         current_app.extensions["kg.cap"].leave()
 
 
-def _observe(response: Response) -> Response:
-    seconds = time.perf_counter() - g.get("started", time.perf_counter())
-    route = request.endpoint or "unknown"
-    current_app.extensions["kg.metrics"].observe(route, request.method, response.status_code, seconds)
-    query = g.get("operation_text")
-    observe.log_request(request.method, request.path, response.status_code, seconds,
-                        response.calculate_content_length(), request.remote_addr, query, g.get("rows"))
-    return response
-
-
-def _cors(response: Response) -> Response:
-    """Any origin may read and query (notebooks, YASGUI); credentials are never allowed."""
-    response.headers.extend(CORS_HEADERS)
-    response.vary.add("Accept")
-    return response
-
-
-def _gzip(response: Response) -> Response:
-    if (response.direct_passthrough or response.status_code < 200 or response.status_code in (204, 304)
-            or "gzip" not in request.headers.get("Accept-Encoding", "") or "Content-Encoding" in response.headers):
-        return response
-    body = response.get_data()
-    if len(body) < GZIP_MIN_BYTES:
-        return response
-    response.set_data(gzip.compress(body, compresslevel=5))
-    response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    return response
+def _finish(response: Response) -> Response:
+    return envelope.finish(current_app.extensions, response, method=request.method, path=request.path,
+                           route=request.endpoint or "unknown", accept_encoding=request.headers.get("Accept-Encoding"),
+                           started=g.get("started", time.perf_counter()), client=request.remote_addr,
+                           text=g.get("operation_text"), rows=g.get("rows"))

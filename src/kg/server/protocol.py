@@ -1,19 +1,17 @@
 """The SPARQL 1.1 Protocol (query and update at /sparql) and the Graph Store HTTP Protocol (/store)."""
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from flask import Response, current_app, g, request
 
-from kg import describe, formats, guard, shapes
+from kg import describe, formats, shapes
 from kg.errors import QueryError
-from kg.executor import Answer, QueryTimeout
 from kg.gate import WriteRejected
 from kg.remote import RemoteStoreError
-from kg.server import responses
+from kg.server import queries, responses
 from kg.sparql_lexer import DatasetConflict, add_using
 from kg.store import UpdateError
 
@@ -21,7 +19,6 @@ FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 SPARQL_METHODS = ["GET", "POST", "OPTIONS"]
-TRUNCATED_HEADER = "Kg-Result-Truncated"   # set when an answer was cut at the row cap
 STORE_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
 
 
@@ -36,11 +33,8 @@ class Operation:
 
 
 def _base_iri() -> str:
-    """The endpoint's URL, the base for relative IRIs in a request (built once, without IRI re-encoding)."""
-    if "base_iri" not in g:
-        env = request.environ
-        g.base_iri = f"{env['wsgi.url_scheme']}://{request.host}{env.get('SCRIPT_NAME', '')}{request.path}"
-    return g.base_iri
+    """The endpoint's URL, the base for relative IRIs in a request."""
+    return queries.base_iri(request.environ)
 
 
 def _store():
@@ -65,12 +59,9 @@ def sparql() -> Response:
     if op is None:
         return _service_description()
     g.operation_text = op.text
-    if len(op.text) > _config().max_query_length:
-        return responses.payload_too_large(_config().max_query_length)
-    try:
-        guard.check(op.text, _config().allow_service)
-    except guard.Refused as err:
-        return responses.forbidden(str(err))
+    refused = queries.refusal(current_app.extensions, op.text)
+    if refused is not None:
+        return refused
     return _run_query(op) if op.kind == "query" else _run_update(op)
 
 
@@ -120,52 +111,11 @@ def _with_dataset(op: Operation, kind: str, *sources) -> Operation:
 
 
 def _run_query(op: Operation) -> Response:
-    """Answer from the cache, or evaluate in a killable query process (embedded) or at the remote store."""
-    accept, requested = request.headers.get("Accept"), request.values.get("format")
-    key = _cache_key(op, accept, requested)
-    if key is not None and key in request.if_none_match:
-        return _conditional(Response(status=304), key)
-    cache = current_app.extensions.get("kg.cache")
-    cached = cache.get(key) if cache is not None and key is not None else None
-    if cached is not None:
-        g.rows = cached[2]
-        return _conditional(Response(cached[1], content_type=cached[0]), key)
-    pool = current_app.extensions.get("kg.pool")
-    if pool is None:
-        answer = _remote_answer(op, accept, requested)
-    else:
-        try:
-            answer = pool.evaluate(op.text, op.graphs, op.named, _base_iri(), accept, requested)
-        except QueryTimeout as err:
-            return responses.error(503, str(err))
-    if answer.status == "not-acceptable":
-        return responses.not_acceptable(list(answer.offered))
-    if answer.status == "unavailable":
-        return responses.error(502, answer.message)
-    if answer.status == "error":
-        return responses.bad_request(answer.message)
-    g.rows = answer.rows
-    response = Response(answer.body, content_type=answer.media_type)
-    if answer.truncated_at is not None:
-        response.headers[TRUNCATED_HEADER] = f"true; limit={answer.truncated_at}"
-    elif cache is not None and key is not None:
-        cache.put(key, answer.media_type, answer.body, answer.rows)
-    return _conditional(response, key)
-
-
-def _remote_answer(op: Operation, accept: str | None, requested: str | None) -> Answer:
-    try:
-        result = _store().query(op.text, default_graphs=op.graphs, named_graphs=op.named, base_iri=_base_iri())
-    except QueryError as err:
-        return Answer("error", message=str(err))
-    except RemoteStoreError as err:
-        return Answer("unavailable", message=str(err))
-    kind = formats.result_kind(result)
-    fmt = formats.negotiate(kind, accept, requested)
-    if fmt is None:
-        return Answer("not-acceptable", offered=tuple(f.media_type for f in formats.of_kind(kind)))
-    body = formats.serialize(result, fmt)
-    return Answer("ok", fmt.content_type, body, rows=1 if isinstance(result, ox.QueryBoolean) else formats.count_rows(body, fmt))
+    """Answer by the rules shared with the fast path (kg.server.queries)."""
+    q = queries.QueryRequest(op.text, _base_iri(), op.graphs, op.named, request.headers.get("Accept"),
+                             request.values.get("format"), request.headers.get("If-None-Match"))
+    response, g.rows = queries.answer(current_app.extensions, q)
+    return response
 
 
 def _run_update(op: Operation) -> Response:
@@ -199,22 +149,6 @@ def _service_description() -> Response:
         return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
     graph = describe.service_description(_base_iri(), _store().named_graphs(), _config().write_token is not None)
     return Response(ox.serialize(graph, format=fmt.writer), content_type=fmt.content_type)
-
-
-def _cache_key(op: Operation, accept: str | None, requested: str | None) -> str | None:
-    """One key per data version and representation (query, dataset, Accept, format); None for remote stores."""
-    version = _store().version
-    if version is None:       # a remote store's data can change without our knowing
-        return None
-    parts = [str(version), op.text, accept or "", requested or "", *op.graphs, "|", *op.named]
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
-
-
-def _conditional(response: Response, key: str | None) -> Response:
-    if key is not None:
-        response.set_etag(key)
-        response.headers["Cache-Control"] = "no-cache"
-    return response
 
 
 def _check_write_token() -> Response | None:

@@ -1,0 +1,116 @@
+"""Answering one SPARQL query, apart from any web framework: the /sparql view and the WSGI fast path both call it.
+
+Everything that decides a query's answer lives here once: the length limit and the fetch guard, the cache key
+and ETag, evaluation (in this process, a query process, or the remote store), the status of each outcome and
+the row cap header. `parts` is the application's extensions mapping (config, store, evaluator, cache).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import pyoxigraph as ox
+from flask import Response
+from werkzeug.http import parse_etags
+
+from kg import formats, guard
+from kg.errors import QueryError
+from kg.executor import Answer, QueryTimeout
+from kg.remote import RemoteStoreError
+from kg.server import responses
+
+TRUNCATED_HEADER = "Kg-Result-Truncated"   # set when an answer was cut at the row cap
+
+
+@dataclass
+class QueryRequest:
+    """What a protocol request asks: the query, its dataset, the wanted representation, the base IRI."""
+
+    text: str
+    base_iri: str
+    graphs: list[str] = field(default_factory=list)        # default-graph-uri
+    named: list[str] = field(default_factory=list)         # named-graph-uri
+    accept: str | None = None
+    requested: str | None = None                           # ?format=
+    if_none_match: str | None = None
+
+
+def base_iri(environ: Mapping) -> str:
+    """The endpoint's URL from the WSGI environ: the base for relative IRIs in a request."""
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}"
+
+
+def refusal(parts: Mapping, text: str) -> Response | None:
+    """The error for a query or update that is too long or would fetch from a host not allowed; else None."""
+    config = parts["kg.config"]
+    if len(text) > config.max_query_length:
+        return responses.payload_too_large(config.max_query_length)
+    try:
+        guard.check(text, config.allow_service)
+    except guard.Refused as err:
+        return responses.forbidden(str(err))
+    return None
+
+
+def answer(parts: Mapping, q: QueryRequest) -> tuple[Response, int | None]:
+    """The response to a query (from the cache, or evaluated), and its row count where known."""
+    key = _cache_key(parts["kg.store"], q)
+    if key is not None and q.if_none_match and key in parse_etags(q.if_none_match):
+        return _conditional(Response(status=304), key), None
+    cache = parts.get("kg.cache")
+    cached = cache.get(key) if cache is not None and key is not None else None
+    if cached is not None:
+        return _conditional(Response(cached[1], content_type=cached[0]), key), cached[2]
+    evaluator = parts.get("kg.pool")
+    if evaluator is None:
+        result = _remote_answer(parts["kg.store"], q)
+    else:
+        try:
+            result = evaluator.evaluate(q.text, q.graphs, q.named, q.base_iri, q.accept, q.requested)
+        except QueryTimeout as err:
+            return responses.error(503, str(err)), None
+    if result.status == "not-acceptable":
+        return responses.not_acceptable(list(result.offered)), None
+    if result.status == "unavailable":
+        return responses.error(502, result.message), None
+    if result.status == "error":
+        return responses.bad_request(result.message), None
+    response = Response(result.body, content_type=result.media_type)
+    if result.truncated_at is not None:
+        response.headers[TRUNCATED_HEADER] = f"true; limit={result.truncated_at}"
+    elif cache is not None and key is not None:
+        cache.put(key, result.media_type, result.body, result.rows)
+    return _conditional(response, key), result.rows
+
+
+def _remote_answer(store, q: QueryRequest) -> Answer:
+    try:
+        result = store.query(q.text, default_graphs=q.graphs, named_graphs=q.named, base_iri=q.base_iri)
+    except QueryError as err:
+        return Answer("error", message=str(err))
+    except RemoteStoreError as err:
+        return Answer("unavailable", message=str(err))
+    kind = formats.result_kind(result)
+    fmt = formats.negotiate(kind, q.accept, q.requested)
+    if fmt is None:
+        return Answer("not-acceptable", offered=tuple(f.media_type for f in formats.of_kind(kind)))
+    body = formats.serialize(result, fmt)
+    return Answer("ok", fmt.content_type, body, rows=1 if isinstance(result, ox.QueryBoolean) else formats.count_rows(body, fmt))
+
+
+def _cache_key(store, q: QueryRequest) -> str | None:
+    """One key per data version and representation (query, dataset, Accept, format); None for remote stores."""
+    version = store.version
+    if version is None:       # a remote store's data can change without our knowing
+        return None
+    parts = [str(version), q.text, q.accept or "", q.requested or "", *q.graphs, "|", *q.named]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _conditional(response: Response, key: str | None) -> Response:
+    if key is not None:
+        response.set_etag(key)
+        response.headers["Cache-Control"] = "no-cache"
+    return response
