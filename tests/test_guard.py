@@ -102,6 +102,39 @@ def test_an_allow_listed_endpoint_is_reached(listener):
     assert listener.connections >= 1
 
 
+def test_a_listed_name_that_resolves_inside_is_refused_without_a_connection(listener):
+    url = f"http://localhost:{listener.port}/sparql"          # on the list, but the name points at loopback
+    r = client(allow=[url]).get("/sparql", query_string={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})
+    assert r.status_code == 403 and b"internal address" in r.data
+    assert listener.connections == 0
+
+
+def test_a_redirect_from_a_listed_endpoint_is_not_followed(listener):
+    """The engine reports a redirect as an error instead of following it, so the target never sees a connection."""
+    import http.server
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{listener.port}/sparql")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        r = client(allow=[url]).get("/sparql", query_string={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})
+    finally:
+        server.shutdown()
+    assert r.status_code == 400 and b"redirect" in r.data
+    assert listener.connections == 0
+
+
 def test_a_remote_error_body_is_not_echoed():
     srv = socket.socket()
     srv.bind(("127.0.0.1", 0))

@@ -6,7 +6,9 @@ only mentions the word SERVICE in a string or a comment is not refused.
 """
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 from urllib.parse import urlsplit
 
 from kg.errors import KgError
@@ -53,6 +55,27 @@ def _check_endpoint(keyword: str, iri: str, allow) -> None:
     parts = urlsplit(iri)
     if parts.scheme not in ("http", "https") or parts.username or parts.password:
         raise Refused(f"{keyword} <{iri}>: only http(s) endpoints without user information are allowed")
+    _check_address(keyword, iri, parts.hostname or "")
+
+
+def _check_address(keyword: str, iri: str, host: str) -> None:
+    """A listed host *name* must not resolve to a private, loopback, link-local or reserved address (DNS can be
+    changed to point a public name inside the network); an address written out in the allow-list is taken as
+    meant. The engine follows no redirects (it reports them as errors), so no other target is ever reached."""
+    try:
+        ipaddress.ip_address(host)
+        return                               # listed as an address: explicitly allowed
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except OSError as err:
+        raise Refused(f"{keyword} <{iri}>: the host name does not resolve ({err.strerror or err})") from None
+    for *_, sockaddr in infos:
+        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved or address.is_multicast:
+            raise Refused(f"{keyword} <{iri}>: {host} resolves to {address}, an internal address; "
+                          "list the endpoint by its address if it is meant")
 
 
 def check_allow_list(allow: list[str]) -> list[str]:
