@@ -104,3 +104,26 @@ def test_read_only_server_with_preloaded_data(tmp_path):
     finally:
         stop(proc)
     assert b"2 HTTP process(es)" in proc.stderr.read()
+
+
+def test_void_names_this_endpoint_counts_once_per_version_and_follows_writes():
+    from conftest import TOKEN
+    client = create_app(Config(empty=True, write_token=TOKEN)).test_client()
+    first = client.get("/.well-known/void", base_url="http://kg.example:8080")
+    assert first.status_code == 200 and b"<http://kg.example:8080/sparql>" in first.data
+    assert b"void:triples 0" in first.data
+    assert client.get("/.well-known/void", base_url="http://kg.example:8080").data == first.data
+    client.put("/store?graph=http://g", data="<http://a> <http://b> <http://c> .", content_type="text/turtle",
+               headers={"Authorization": f"Bearer {TOKEN}"})
+    assert b"void:triples 1" in client.get("/.well-known/void").data
+
+
+def test_void_counting_obeys_the_query_timeout():
+    import pyoxigraph as ox
+    from kg.store import EmbeddedStore
+    store = ox.Store()
+    store.extend([ox.Quad(ox.NamedNode(f"http://s/{i}"), ox.NamedNode(f"http://p/{i}"), ox.Literal(i), ox.NamedNode("http://g"))
+                  for i in range(200_000)])
+    app = create_app(Config(empty=True, query_timeout=0.05, executors=1), store=EmbeddedStore(store))
+    r = app.test_client().get("/.well-known/void")
+    assert r.status_code == 503 and b"ran longer than 0.05 s" in r.data

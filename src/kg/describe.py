@@ -34,7 +34,10 @@ def content_hash(nquads_file: Path) -> str:
     return "sha256:" + hashlib.sha256(b"\n".join(lines)).hexdigest()
 
 
-def void_graph(stats: dict, files: dict[str, Path], version: str) -> Graph:
+LOCAL_ENDPOINT = "http://localhost:5000/sparql"   # where `kg serve` answers by default
+
+
+def void_graph(stats: dict, files: dict[str, Path], version: str, endpoint: str = LOCAL_ENDPOINT) -> Graph:
     """VoID + DCAT triples describing the dataset and its distributions."""
     g = Graph()
     bind_prefixes(g)
@@ -49,7 +52,7 @@ def void_graph(stats: dict, files: dict[str, Path], version: str) -> Graph:
     g.add((ds, VOID.triples, Literal(stats["quads"], datatype=XSD.integer)))
     g.add((ds, VOID.classes, Literal(len(stats["classes"]), datatype=XSD.integer)))
     g.add((ds, VOID.properties, Literal(len(stats["properties"]), datatype=XSD.integer)))
-    g.add((ds, VOID.sparqlEndpoint, URIRef("http://localhost:5000/sparql")))
+    g.add((ds, VOID.sparqlEndpoint, URIRef(endpoint)))
     for name, n in sorted(stats["graphs"].items()):
         sub = URIRef(name)
         g.add((ds, VOID.subset, sub))

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
-from flask import Response, current_app
+from flask import Response, current_app, request
 
 from kg import build, describe, formats
 from kg.config import Config
@@ -13,6 +14,7 @@ from kg.gate import ShapeGate
 from kg.loading import parse_files
 from kg.rdfconv import graph_of
 from kg.remote import Endpoints, RemoteStore
+from kg.server import responses
 from kg.store import EmbeddedStore, memory_store
 
 
@@ -46,11 +48,36 @@ def health() -> Response:
 
 
 def void() -> Response:
-    store = current_app.extensions["kg.store"]
-    stats = describe.counts(None, run=store.query)
-    graph = describe.void_graph(stats, {}, f"store-version-{store.version}" if store.version else "remote")
-    fmt = formats.BY_NAME["turtle"]
-    return Response(graph.serialize(format="turtle"), content_type=fmt.content_type)
+    """The VoID description, computed once per data version; its count queries obey the query timeout."""
+    parts = current_app.extensions
+    store = parts["kg.store"]
+    endpoint = request.host_url + "sparql"
+    cached = parts.get("kg.void")
+    if cached is not None and store.version is not None and cached[0] == (store.version, endpoint):
+        return Response(cached[1], content_type=formats.BY_NAME["turtle"].content_type)
+    try:
+        stats = describe.counts(None, run=_bounded(parts))
+    except KgError as err:                  # a timeout, or the remote store unavailable
+        return responses.error(503, f"Counting the dataset for its VoID description failed: {err}")
+    version = f"store-version-{store.version}" if store.version else "remote"
+    body = describe.void_graph(stats, {}, version, endpoint=endpoint).serialize(format="turtle")
+    parts["kg.void"] = ((store.version, endpoint), body)
+    return Response(body, content_type=formats.BY_NAME["turtle"].content_type)
+
+
+def _bounded(parts) -> Callable[[str], Iterable]:
+    """Run a query as the endpoint does: through the evaluator (with its deadline) or at the remote store."""
+    evaluator = parts.get("kg.pool")
+    if evaluator is None:
+        return parts["kg.store"].query
+    json_results = formats.BY_NAME["json"]
+
+    def run(text: str):
+        answer = evaluator.evaluate(text, [], [], None, json_results.media_type, None)
+        if answer.status != "ok":
+            raise KgError(answer.message or answer.status)
+        return ox.parse_query_results(answer.body, format=json_results.writer)
+    return run
 
 
 def metrics() -> Response:
