@@ -1,6 +1,7 @@
 """Serve the app with granian (HTTP in Rust, the app in forked worker processes), which stops gracefully on SIGTERM."""
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -59,4 +60,6 @@ def run(app: Flask, config: Config) -> None:
                     # a writable store lives in its one process: never replace it silently with the data at start
                     respawn_failed_workers=not config.write_token, respawn_interval=RESPAWN_SECONDS,
                     workers_kill_timeout=GRACEFUL_SECONDS, log_access=False)
+    gc.collect()
+    gc.freeze()       # the loaded app and data stay out of the collector's scans (shorter pauses, fewer copied pages)
     server.serve(target_loader=lambda *_: app, wrap_loader=False)   # workers fork with the app already loaded
