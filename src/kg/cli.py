@@ -76,7 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=5000)
     sv.add_argument("--store", default="memory", help="memory (build the graph into memory) or an Oxigraph store directory")
     sv.add_argument("--empty", action="store_true", help="start on an empty in-memory store, without the shape gate")
-    sv.add_argument("--threads", type=int, default=8)
+    sv.add_argument("--threads", type=int, default=None,
+                    help="request threads per HTTP process (default: 2 when there are several processes, else 8)")
     sv.add_argument("--workers", type=int, default=Config.http_workers,
                     help="HTTP processes for a read-only server on memory or a remote store (writable or on-disk: always 1)")
     sv.add_argument("--preload", type=Path, action="append", default=[], metavar="FILE",
@@ -196,7 +197,7 @@ def _serve(args, config: Config) -> int:
             raise KgError(f"{args.write_token_file}: no such file")
         token = args.write_token_file.read_text(encoding="utf-8").strip() or None
     config = config.replace(host=args.host, port=args.port, store=args.store, empty=args.empty,
-                            threads=args.threads, write_token=token, max_concurrent=args.max_concurrent,
+                            write_token=token, max_concurrent=args.max_concurrent,
                             query_timeout=args.timeout, max_rows=args.max_rows,
                             http_workers=args.workers, preload=tuple(args.preload),
                             client_rate=args.client_rate, client_burst=args.client_burst,
@@ -204,6 +205,7 @@ def _serve(args, config: Config) -> int:
     if args.preload and not args.empty:
         raise KgError("--preload goes with --empty (the built graph and stores have their own data)")
     config = config.replace(executors=wsgi.default_executors(config) if args.executors is None else args.executors)
+    config = config.replace(threads=wsgi.default_threads(config) if args.threads is None else args.threads)
     app = create_app(config)
     print(f"kg: serving {'an empty store' if args.empty else args.store} at http://{args.host}:{args.port}/sparql "
           f"({'writable with the token' if token else 'read-only'}, {wsgi.http_workers(config)} HTTP process(es))",

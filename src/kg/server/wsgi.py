@@ -24,6 +24,12 @@ def default_executors(config: Config) -> int:
     return 0 if _in_memory(config) and not config.write_token else Config.executors
 
 
+def default_threads(config: Config) -> int:
+    """Request threads per HTTP process. granian's idle request threads spin (sched_yield) while waiting for
+    work, which on a small machine takes CPU from the queries: with several processes, two threads each."""
+    return 2 if http_workers(config) > 1 else Config.threads
+
+
 def http_workers(config: Config) -> int:
     """Several HTTP processes only where they cannot disagree: a read-only server on memory or a remote store.
 
