@@ -127,3 +127,36 @@ def test_void_counting_obeys_the_query_timeout():
     app = create_app(Config(empty=True, query_timeout=0.05, executors=1), store=EmbeddedStore(store))
     r = app.test_client().get("/.well-known/void")
     assert r.status_code == 503 and b"ran longer than 0.05 s" in r.data
+
+
+def test_metrics_of_several_processes_are_summed(tmp_path):
+    from kg.server.observe import Metrics
+    first, second = Metrics(share_dir=tmp_path), Metrics(share_dir=tmp_path)
+    for _ in range(3):
+        first.observe("sparql", "GET", 200, 0.002)
+    (tmp_path / "1.json").write_text(json.dumps(first.snapshot()))     # as another process publishes it
+    second.observe("sparql", "GET", 200, 0.2)
+    text = second.render(None)
+    assert 'kg_http_requests_total{route="sparql",method="GET",status="200"} 4' in text
+    assert 'kg_http_request_duration_seconds_bucket{route="sparql",le="0.0025"} 3' in text
+    assert "kg_http_processes 2" in text
+
+
+def test_a_real_server_reports_the_requests_of_all_its_processes():
+    import re
+    import time
+    from conftest import http_sender, start_kg_serve, stop
+    proc, port = start_kg_serve("--empty", "--workers", "2", writable=False)
+    try:
+        send = http_sender(port)
+        for i in range(40):                                   # a new connection each: both processes get some
+            assert send("GET", f"/sparql?query=ASK%7B%7D%23{i}", {}, b"")[0] == 200
+        time.sleep(1.5)                                       # every process has published since
+        seen = []
+        for _ in range(4):
+            text = send("GET", "/metrics", {}, b"")[2].decode()
+            total = re.search(r'kg_http_requests_total\{route="sparql",method="GET",status="200"\} (\d+)', text)
+            seen.append((int(total.group(1)), int(re.search(r"kg_http_processes (\d+)", text).group(1))))
+        assert all(n == 40 for n, _ in seen) and max(p for _, p in seen) == 2
+    finally:
+        stop(proc)

@@ -4,9 +4,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import threading
 import time
 from collections import defaultdict
+from pathlib import Path
 
 access_log = logging.getLogger("kg.access")
 
@@ -18,14 +20,25 @@ def query_hash(text: str | None) -> str | None:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] if text else None
 
 
-class Metrics:
-    """Request counters and a latency histogram per route, written in the Prometheus text format."""
+FLUSH_SECONDS = 1.0   # how often an HTTP process publishes its counters for the others
 
-    def __init__(self):
+
+class Metrics:
+    """Request counters and a latency histogram per route, written in the Prometheus text format.
+
+    With several HTTP processes, each publishes its counters to a shared folder (one JSON file per process,
+    replaced atomically, at most FLUSH_SECONDS old) and /metrics sums its own with every other file, so that a
+    scrape sees the whole server whichever process answers it. Files of processes that have exited stay: their
+    requests were answered, and counters never go down.
+    """
+
+    def __init__(self, share_dir: Path | None = None):
         self._lock = threading.Lock()
+        self.share_dir = share_dir
         self.requests: dict[tuple[str, str, int], int] = defaultdict(int)
         self.buckets: dict[str, list[int]] = defaultdict(lambda: [0] * (len(DURATION_BUCKETS) + 1))
         self.sums: dict[str, float] = defaultdict(float)
+        self._publisher_pid: int | None = None
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         with self._lock:
@@ -36,24 +49,79 @@ class Metrics:
                     counts[i] += 1
             counts[-1] += 1
             self.sums[route] += seconds
+        if self.share_dir is not None and self._publisher_pid != os.getpid():
+            self._start_publisher()
+
+    def snapshot(self) -> dict:
+        """This process's counters, as JSON-ready data."""
+        with self._lock:
+            return {"requests": [[*key, n] for key, n in self.requests.items()],
+                    "buckets": {route: list(counts) for route, counts in self.buckets.items()},
+                    "sums": dict(self.sums)}
+
+    def publish(self) -> None:
+        """Write this process's counters where the other processes read them."""
+        target = self.share_dir / f"{os.getpid()}.json"
+        temporary = target.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.snapshot()))
+        os.replace(temporary, target)
+
+    def totals(self) -> tuple[dict, int]:
+        """The counters of every process of this server, summed, and how many processes they came from."""
+        merged = {"requests": defaultdict(int), "buckets": defaultdict(lambda: [0] * (len(DURATION_BUCKETS) + 1)),
+                  "sums": defaultdict(float)}
+        snapshots = [self.snapshot()]
+        if self.share_dir is not None:
+            for path in self.share_dir.glob("*.json"):
+                if path.stem != str(os.getpid()):
+                    try:
+                        snapshots.append(json.loads(path.read_text()))
+                    except (OSError, ValueError):
+                        continue           # being replaced this instant: its next version counts
+        for snap in snapshots:
+            for route, method, status, n in snap["requests"]:
+                merged["requests"][(route, method, int(status))] += n
+            for route, counts in snap["buckets"].items():
+                merged["buckets"][route] = [a + b for a, b in zip(merged["buckets"][route], counts)]
+            for route, seconds in snap["sums"].items():
+                merged["sums"][route] += seconds
+        return merged, len(snapshots)
 
     def render(self, quads: int | None) -> str:
+        merged, processes = self.totals()
         lines = ["# HELP kg_http_requests_total HTTP requests answered, by route, method and status.",
                  "# TYPE kg_http_requests_total counter"]
-        with self._lock:
-            for (route, method, status), n in sorted(self.requests.items()):
-                lines.append(f'kg_http_requests_total{{route="{route}",method="{method}",status="{status}"}} {n}')
-            lines += ["# HELP kg_http_request_duration_seconds Time to answer a request, by route.",
-                      "# TYPE kg_http_request_duration_seconds histogram"]
-            for route, counts in sorted(self.buckets.items()):
-                for bound, n in zip(DURATION_BUCKETS, counts):
-                    lines.append(f'kg_http_request_duration_seconds_bucket{{route="{route}",le="{bound}"}} {n}')
-                lines.append(f'kg_http_request_duration_seconds_bucket{{route="{route}",le="+Inf"}} {counts[-1]}')
-                lines.append(f'kg_http_request_duration_seconds_sum{{route="{route}"}} {self.sums[route]:.6f}')
-                lines.append(f'kg_http_request_duration_seconds_count{{route="{route}"}} {counts[-1]}')
+        for (route, method, status), n in sorted(merged["requests"].items()):
+            lines.append(f'kg_http_requests_total{{route="{route}",method="{method}",status="{status}"}} {n}')
+        lines += ["# HELP kg_http_request_duration_seconds Time to answer a request, by route.",
+                  "# TYPE kg_http_request_duration_seconds histogram"]
+        for route, counts in sorted(merged["buckets"].items()):
+            for bound, n in zip(DURATION_BUCKETS, counts):
+                lines.append(f'kg_http_request_duration_seconds_bucket{{route="{route}",le="{bound}"}} {n}')
+            lines.append(f'kg_http_request_duration_seconds_bucket{{route="{route}",le="+Inf"}} {counts[-1]}')
+            lines.append(f'kg_http_request_duration_seconds_sum{{route="{route}"}} {merged["sums"][route]:.6f}')
+            lines.append(f'kg_http_request_duration_seconds_count{{route="{route}"}} {counts[-1]}')
+        lines += ["# HELP kg_http_processes HTTP processes whose counters are included (the living and the exited).",
+                  "# TYPE kg_http_processes gauge", f"kg_http_processes {processes}"]
         if quads is not None:
             lines += ["# HELP kg_store_quads Quads in the store.", "# TYPE kg_store_quads gauge", f"kg_store_quads {quads}"]
         return "\n".join(lines) + "\n"
+
+    def _start_publisher(self) -> None:
+        """A daemon thread per process (threads do not survive fork) that publishes every FLUSH_SECONDS."""
+        with self._lock:
+            if self._publisher_pid == os.getpid():
+                return
+            self._publisher_pid = os.getpid()
+
+        def loop() -> None:
+            while True:
+                try:
+                    self.publish()
+                except OSError:
+                    pass                   # the folder is gone: the server is stopping
+                time.sleep(FLUSH_SECONDS)
+        threading.Thread(target=loop, daemon=True, name="kg-metrics").start()
 
 
 def log_request(method: str, path: str, status: int, seconds: float, size: int | None, client: str | None,

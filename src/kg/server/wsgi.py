@@ -1,11 +1,15 @@
 """Serve the app with granian (HTTP in Rust, the app in forked worker processes), which stops gracefully on SIGTERM."""
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
+from pathlib import Path
 
 from flask import Flask
 
@@ -54,6 +58,10 @@ def run(app: Flask, config: Config) -> None:
     pool = app.extensions.get("kg.pool")
     if pool is not None and hasattr(pool, "retire"):
         pool.retire = _retire_this_process
+    if http_workers(config) > 1:                 # the processes' metrics are summed through a shared folder
+        share = Path(tempfile.mkdtemp(prefix="kg-metrics-"))
+        atexit.register(shutil.rmtree, share, True)
+        app.extensions["kg.metrics"].share_dir = share
     access = logging.getLogger("kg.access")
     if not access.handlers:
         handler = logging.StreamHandler(sys.stderr)
