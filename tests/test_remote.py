@@ -79,3 +79,41 @@ def test_a_directory_written_by_oxigraph_load_is_served(tmp_path, oxigraph_serve
     client = create_app(Config(store=str(tmp_path / "db"))).test_client()
     r = client.get("/sparql", query_string={"query": "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }"}, headers={"Accept": "text/csv"})
     assert r.status_code == 200 and r.data.splitlines()[1] == b"from oxigraph load"
+
+
+def test_a_remote_store_that_drips_its_answer_is_cut_at_the_timeout():
+    """A byte every 0.2 s would reset a per-read timeout forever; the whole exchange has one deadline."""
+    import socket
+    import threading
+    import time
+
+    from kg.config import Config
+    from kg.server import create_app
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    stop = threading.Event()
+
+    def drip():
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: 1000\r\n\r\n")
+        while not stop.is_set():
+            try:
+                conn.sendall(b" ")
+            except OSError:
+                break
+            time.sleep(0.2)
+        conn.close()
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    try:
+        client = create_app(Config(store=f"http://127.0.0.1:{server.getsockname()[1]}/query", query_timeout=1.0)).test_client()
+        started = time.monotonic()
+        r = client.get("/sparql", query_string={"query": "ASK {}"})
+        assert r.status_code == 502 and b"did not finish answering in time" in r.data
+        assert time.monotonic() - started < 2.5
+    finally:
+        stop.set()
+        server.close()

@@ -1,6 +1,7 @@
 """A remote SPARQL 1.1 store (Oxigraph server, Fuseki, GraphDB, QLever …) behind the same interface as the embedded one."""
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -140,14 +141,36 @@ class RemoteStore:
         return f"{self.endpoints.graph_store}?{query}"
 
     def _send(self, method: str, url: str, body: bytes | None, headers: dict) -> tuple[int, str, bytes]:
+        """One exchange, all of it (connecting, waiting, reading) within the store's timeout."""
+        deadline = time.monotonic() + self.timeout
         request = urllib.request.Request(url, data=body, method=method, headers={"User-Agent": USER_AGENT, **headers})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.status, _media(response.headers), response.read()
+                return response.status, _media(response.headers), _read_by(response, deadline, url)
         except urllib.error.HTTPError as err:
-            return err.code, _media(err.headers), err.read()
+            return err.code, _media(err.headers), _read_by(err, deadline, url)
         except (urllib.error.URLError, OSError) as err:
             raise RemoteStoreError(f"cannot reach the store at {url}: {getattr(err, 'reason', err)}") from None
+
+
+def _read_by(response, deadline: float, url: str) -> bytes:
+    """The whole body, or RemoteStoreError once the deadline passes (a store sending a byte now and then
+    would otherwise reset a per-read timeout forever)."""
+    sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
+    chunks = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise RemoteStoreError(f"the store at {url} did not finish answering in time")
+        if sock is not None:
+            sock.settimeout(remaining)
+        try:
+            chunk = response.read1(1 << 16)
+        except (TimeoutError, OSError) as err:
+            raise RemoteStoreError(f"the store at {url} did not finish answering in time ({err})") from None
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 def _media(headers) -> str:
