@@ -117,3 +117,39 @@ def test_a_remote_store_that_drips_its_answer_is_cut_at_the_timeout():
     finally:
         stop.set()
         server.close()
+
+
+def test_writes_through_the_remote_store_pass_the_shape_gate(loaded_oxigraph, remote_server):
+    """Explicit deltas are judged on the remote neighbourhood, other updates on a copy; a refused write never
+    reaches the remote store."""
+    from conftest import FIXTURES, TOKEN
+    from kg.namespaces import PREFIXES
+
+    send = http_sender(remote_server)
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}
+    summit = "<https://w3id.org/casd/summit/2021-turkmenistan>"
+    graph = "<https://w3id.org/casd/graph/avim-blog-50>"
+
+    def remote_ask(text: str) -> bool:
+        with urllib.request.urlopen(f"{loaded_oxigraph}?query={urllib.parse.quote(text)}") as r:
+            return json.loads(r.read())["boolean"]
+
+    bad = f'INSERT DATA {{ GRAPH {graph} {{ {summit} <https://w3id.org/casd/ontology#slogan> "no tag" }} }}'
+    status, _, body = send("POST", "/sparql", auth, bad.encode())
+    assert status == 422 and b"cs:Summit-slogan" in body
+    assert not remote_ask(f'ASK {{ GRAPH {graph} {{ {summit} ?p "no tag" }} }}')
+
+    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    where_update = prologue + (FIXTURES / "negative" / "chair-not-participant.ru").read_text()
+    status, _, body = send("POST", "/sparql", auth, where_update.encode())
+    assert status == 422 and b"chairedBy" in body
+    assert not remote_ask(f"ASK {{ GRAPH {graph} {{ {summit} <https://w3id.org/casd/ontology#chairedBy> "
+                          "<https://w3id.org/casd/person/erkinbek-turginov> } }")
+
+    status, _, body = send("PUT", "/store?graph=http://example.org/g", {"Authorization": f"Bearer {TOKEN}",
+                           "Content-Type": "text/turtle"}, b"<https://w3id.org/casd/summit/x> a <https://w3id.org/casd/ontology#Summit> .")
+    assert status == 422 and not remote_ask("ASK { GRAPH <http://example.org/g> { ?s ?p ?o } }")
+
+    good = f'INSERT DATA {{ GRAPH <http://example.org/notes> {{ <http://example.org/n1> <http://www.w3.org/2000/01/rdf-schema#comment> "ok" }} }}'
+    assert send("POST", "/sparql", auth, good.encode())[0] == 204
+    assert remote_ask('ASK { GRAPH <http://example.org/notes> { ?s ?p "ok" } }')

@@ -56,9 +56,10 @@ class RemoteStore:
 
     version = None   # the remote data may change behind our back: no ETags
 
-    def __init__(self, endpoints: Endpoints, timeout: float = 60.0):
+    def __init__(self, endpoints: Endpoints, timeout: float = 60.0, gate=None):
         self.endpoints = endpoints
         self.timeout = timeout
+        self.gate = gate          # a kg.gate.ShapeGate that judges every write before it is sent, or None
 
     # -- SPARQL
 
@@ -79,6 +80,18 @@ class RemoteStore:
         return ox.parse_query_results(body, format=fmt)
 
     def update(self, text: str, *, base_iri: str | None = None) -> None:
+        """Send an update, once the shape gate (if any) has judged it on the remote data it touches."""
+        if self.gate is not None:
+            from kg.gate import explicit_delta
+            view = RemoteView(self)
+            try:
+                delta = explicit_delta(text, view)
+                if delta is not None:
+                    self.gate.check_delta(view, *delta)
+                else:
+                    self.gate.check_update(view, text, base_iri)
+            except SyntaxError as err:
+                raise QueryError(f"malformed update: {err}") from None
         status, _, body = self._send("POST", self.endpoints.update, text.encode("utf-8"),
                                      {"Content-Type": "application/sparql-update"})
         if status >= 400:
@@ -101,6 +114,11 @@ class RemoteStore:
         return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
 
     def put_graph(self, graph, triples: list, merge: bool) -> None:
+        if self.gate is not None:
+            view = RemoteView(self)
+            new = {ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}
+            old = set() if merge else set(view.quads_for_pattern(None, None, None, graph))
+            self.gate.check_delta(view, list(new - old), list(old - new))
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
         status, _, answer = self._send("POST" if merge else "PUT", self._graph_url(graph), body,
                                        {"Content-Type": "application/n-triples"})
@@ -108,6 +126,9 @@ class RemoteStore:
             raise UpdateError(f"the store refused the graph ({status}): {_excerpt(answer)}")
 
     def drop_graph(self, graph) -> None:
+        if self.gate is not None:
+            view = RemoteView(self)
+            self.gate.check_delta(view, [], view.quads_for_pattern(None, None, None, graph))
         status, _, body = self._send("DELETE", self._graph_url(graph), None, {})
         if status >= 400 and status != 404:
             raise UpdateError(f"the store could not delete the graph ({status}): {_excerpt(body)}")
@@ -171,6 +192,43 @@ def _read_by(response, deadline: float, url: str) -> bytes:
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
+
+
+class RemoteView:
+    """The remote store as the shape gate reads a store: quads by pattern, membership, all quads.
+
+    The check and the write are two exchanges, not one transaction: a write by another client of the remote
+    store in between is not seen. Blank nodes cannot be named across requests, so a pattern on one matches
+    nothing here, and a quad with one is never taken as already present (it is always judged).
+    """
+
+    def __init__(self, remote: RemoteStore):
+        self.remote = remote
+
+    def quads_for_pattern(self, s, p, o, g=None) -> list[ox.Quad]:
+        if any(isinstance(t, ox.BlankNode) for t in (s, p, o, g)):
+            return []
+        triple = " ".join(str(t) if t is not None else v for t, v in ((s, "?s"), (p, "?p"), (o, "?o")))
+        if isinstance(g, ox.DefaultGraph):
+            where = triple
+        elif g is not None:
+            where = f"GRAPH {g} {{ {triple} }}"
+        else:
+            where = f"{{ GRAPH ?g {{ {triple} }} }} UNION {{ {triple} }}"
+        rows = self.remote.query(f"SELECT ?g ?s ?p ?o WHERE {{ {where} }}")
+        return [ox.Quad(*(given if given is not None else row[name] for given, name in ((s, "s"), (p, "p"), (o, "o"))),
+                        g if g is not None else row["g"] or ox.DefaultGraph())
+                for row in rows]
+
+    def __contains__(self, quad: ox.Quad) -> bool:
+        if any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object, quad.graph_name)):
+            return False
+        triple = f"{quad.subject} {quad.predicate} {quad.object}"
+        where = triple if isinstance(quad.graph_name, ox.DefaultGraph) else f"GRAPH {quad.graph_name} {{ {triple} }}"
+        return bool(self.remote.query(f"ASK {{ {where} }}"))
+
+    def __iter__(self):
+        return iter(self.quads_for_pattern(None, None, None))
 
 
 def _media(headers) -> str:

@@ -23,7 +23,8 @@ def open_store(config: Config) -> EmbeddedStore:
     if config.empty:
         return EmbeddedStore(memory_store(parse_files(list(config.preload))))
     if config.store.startswith(("http://", "https://")):
-        return RemoteStore(Endpoints.from_url(config.store), timeout=config.query_timeout)
+        return RemoteStore(Endpoints.from_url(config.store), timeout=config.query_timeout,
+                           gate=shape_gate(config) if config.write_token else None)
     if config.store == "memory":
         return EmbeddedStore(build.check(config).store, gate=shape_gate(config))
     path = Path(config.store)
