@@ -38,6 +38,14 @@ class ShapeGate:
     def __init__(self, shapes_graph: Graph, ontology: Graph):
         self.shapes_graph, self.ontology = shapes_graph, ontology
 
+    def check_write(self, store: ox.Store, text: str, base_iri: str | None = None) -> None:
+        """Judge an update: one made only of INSERT/DELETE DATA on its neighbourhood, any other on a copy."""
+        delta = explicit_delta(text, store)
+        if delta is not None:
+            self.check_delta(store, *delta)
+        else:
+            self.check_update(store, text, base_iri)
+
     # -- full
 
     def check_update(self, store: ox.Store, text: str, base_iri: str | None = None) -> None:
@@ -72,6 +80,13 @@ class ShapeGate:
         report = shapes.validate(data, self.shapes_graph, self.ontology)
         if not report.conforms:
             raise WriteRejected(report)
+
+
+def graph_delta(store: ox.Store, graph, triples: list, merge: bool) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """(added, removed) when a graph is replaced by `triples` (or, with merge, has them added)."""
+    new = {ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}
+    old = set() if merge else set(store.quads_for_pattern(None, None, None, graph))
+    return list(new - old), list(old - new)
 
 
 def explicit_delta(text: str, store: ox.Store) -> tuple[list[ox.Quad], list[ox.Quad]] | None:

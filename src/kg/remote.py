@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import KgError, QueryError
+from kg.gate import graph_delta
 from kg.store import UpdateError
 
 USER_AGENT = f"kg/{__version__} (casd knowledge graph; SPARQL 1.1 client)"
@@ -82,14 +83,8 @@ class RemoteStore:
     def update(self, text: str, *, base_iri: str | None = None) -> None:
         """Send an update, once the shape gate (if any) has judged it on the remote data it touches."""
         if self.gate is not None:
-            from kg.gate import explicit_delta
-            view = RemoteView(self)
             try:
-                delta = explicit_delta(text, view)
-                if delta is not None:
-                    self.gate.check_delta(view, *delta)
-                else:
-                    self.gate.check_update(view, text, base_iri)
+                self.gate.check_write(RemoteView(self), text, base_iri)
             except SyntaxError as err:
                 raise QueryError(f"malformed update: {err}") from None
         status, _, body = self._send("POST", self.endpoints.update, text.encode("utf-8"),
@@ -116,9 +111,7 @@ class RemoteStore:
     def put_graph(self, graph, triples: list, merge: bool) -> None:
         if self.gate is not None:
             view = RemoteView(self)
-            new = {ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}
-            old = set() if merge else set(view.quads_for_pattern(None, None, None, graph))
-            self.gate.check_delta(view, list(new - old), list(old - new))
+            self.gate.check_delta(view, *graph_delta(view, graph, triples, merge))
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
         status, _, answer = self._send("POST" if merge else "PUT", self._graph_url(graph), body,
                                        {"Content-Type": "application/n-triples"})
@@ -128,7 +121,7 @@ class RemoteStore:
     def drop_graph(self, graph) -> None:
         if self.gate is not None:
             view = RemoteView(self)
-            self.gate.check_delta(view, [], view.quads_for_pattern(None, None, None, graph))
+            self.gate.check_delta(view, *graph_delta(view, graph, [], merge=False))
         status, _, body = self._send("DELETE", self._graph_url(graph), None, {})
         if status >= 400 and status != 404:
             raise UpdateError(f"the store could not delete the graph ({status}): {_excerpt(body)}")

@@ -9,6 +9,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kg.errors import InputError, KgError, QueryError
+from kg.gate import graph_delta
 from kg.guard import redact
 from kg.namespaces import PREFIXES
 
@@ -93,16 +94,12 @@ class EmbeddedStore:
         self._apply(text, base_iri, None)
 
     def _apply(self, text: str, base_iri: str | None, delta: tuple[list, list] | None) -> None:
-        from kg.gate import explicit_delta
-
         with self.write_lock:
             try:
-                if self.gate is not None:
-                    delta = delta if delta is not None else explicit_delta(text, self.oxigraph)
-                    if delta is not None:
-                        self.gate.check_delta(self.oxigraph, *delta)
-                    else:
-                        self.gate.check_update(self.oxigraph, text, base_iri)
+                if self.gate is not None and delta is not None:
+                    self.gate.check_delta(self.oxigraph, *delta)
+                elif self.gate is not None:
+                    self.gate.check_write(self.oxigraph, text, base_iri)
                 self.oxigraph.update(text, base_iri=base_iri)
             except SyntaxError as err:
                 raise QueryError(f"malformed update: {err}") from None
@@ -125,14 +122,12 @@ class EmbeddedStore:
         else:
             ops = [] if merge else [f"DROP SILENT GRAPH <{graph.value}>"]
             ops += [f"CREATE SILENT GRAPH <{graph.value}>", f"INSERT DATA {{ GRAPH <{graph.value}> {{ {body} }} }}"]
-        new = {ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}
-        old = set() if merge else set(self.oxigraph.quads_for_pattern(None, None, None, graph))
-        self._apply(" ;\n".join(ops), None, (list(new - old), list(old - new)))
+        self._apply(" ;\n".join(ops), None, graph_delta(self.oxigraph, graph, triples, merge))
 
     def drop_graph(self, graph: ox.NamedNode | ox.DefaultGraph) -> None:
         """Remove a graph (or empty the default graph)."""
-        old = list(self.oxigraph.quads_for_pattern(None, None, None, graph))
-        self._apply("DROP DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"DROP GRAPH <{graph.value}>", None, ([], old))
+        self._apply("DROP DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"DROP GRAPH <{graph.value}>", None,
+                    graph_delta(self.oxigraph, graph, [], merge=False))
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.oxigraph.named_graphs())

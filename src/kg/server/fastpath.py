@@ -19,10 +19,9 @@ from urllib.parse import parse_qs
 from flask import Flask, Response
 
 from kg.server import envelope, queries, responses
+from kg.server.protocol import FORM, QUERY
 
 PATH = "/sparql"
-FORM = "application/x-www-form-urlencoded"
-QUERY = "application/sparql-query"
 
 log = logging.getLogger("kg.server")
 
