@@ -15,6 +15,7 @@ from kg.inline import InlineEvaluator
 from kg.store import EmbeddedStore
 from kg.server import envelope, limits, observe, ops, protocol, responses
 from kg.server.fastpath import QueryFastPath
+from kg.server.reply import Reply
 
 # Every HTTP route the server answers, in one place: (rule, endpoint name, view, methods).
 ROUTES = [
@@ -69,7 +70,7 @@ def _close_pool(ref: weakref.ref) -> None:
         pool.close()
 
 
-def _admit() -> Response | None:
+def _admit() -> Reply | None:
     g.started = time.perf_counter()
     if request.endpoint not in ADMITTED or request.method == "OPTIONS":
         return None

@@ -16,10 +16,11 @@ import time
 from typing import Callable, Iterable
 from urllib.parse import parse_qs
 
-from flask import Flask, Response
+from flask import Flask
 
 from kg.server import envelope, queries, responses
 from kg.server.protocol import FORM, QUERY
+from kg.server.reply import Reply
 
 PATH = "/sparql"
 
@@ -39,7 +40,7 @@ class QueryFastPath:
         q = self._read(environ)
         if q is None:
             return self.next(environ, start_response)
-        return self._answer(environ, q)(environ, start_response)
+        return self._answer(environ, q).wsgi(start_response)
 
     def _read(self, environ: dict) -> queries.QueryRequest | None:
         """The query of a plain request, or None to leave the request to Flask."""
@@ -73,20 +74,20 @@ class QueryFastPath:
         environ["wsgi.input"] = io.BytesIO(body)
         return body
 
-    def _answer(self, environ: dict, q: queries.QueryRequest) -> Response:
+    def _answer(self, environ: dict, q: queries.QueryRequest) -> Reply:
         started, client, rows = time.perf_counter(), environ.get("REMOTE_ADDR"), None
-        response = envelope.admit(self.parts, client)
-        if response is None:
+        reply = envelope.admit(self.parts, client)
+        if reply is None:
             try:
-                response = queries.refusal(self.parts, q.text)
-                if response is None:
-                    response, rows = queries.answer(self.parts, q)
+                reply = queries.refusal(self.parts, q.text)
+                if reply is None:
+                    reply, rows = queries.answer(self.parts, q)
             except Exception:                      # as Flask would: log it, answer 500
                 log.exception("error answering a query")
-                response = responses.error(500, "The server failed while answering this query.")
+                reply = responses.error(500, "The server failed while answering this query.")
             finally:
                 self.parts["kg.cap"].leave()
-        return envelope.finish(self.parts, response, method=environ["REQUEST_METHOD"], path=PATH, route="sparql",
+        return envelope.finish_reply(self.parts, reply, method=environ["REQUEST_METHOD"], path=PATH, route="sparql",
                                accept_encoding=environ.get("HTTP_ACCEPT_ENCODING"), started=started, client=client,
                                text=q.text, rows=rows)
 

@@ -12,6 +12,7 @@ from kg.errors import QueryError
 from kg.gate import WriteRejected
 from kg.remote import RemoteStoreError
 from kg.server import queries, responses
+from kg.server.reply import Reply
 from kg.sparql_lexer import DatasetConflict, add_using
 from kg.store import UpdateError
 
@@ -47,14 +48,14 @@ def _config():
 
 # ---------------------------------------------------------------- /sparql
 
-def sparql() -> Response:
+def sparql() -> Response | Reply:
     """Query, update or (with neither) the service description, by the rules of the SPARQL 1.1 Protocol."""
     if request.method == "OPTIONS":
         return Response(status=204, headers={"Allow": ", ".join(SPARQL_METHODS)})
     if request.method not in ("GET", "POST"):
         return responses.method_not_allowed(SPARQL_METHODS)
     op = _read_operation()
-    if isinstance(op, Response):
+    if isinstance(op, Reply):
         return op
     if op is None:
         return _service_description()
@@ -65,7 +66,7 @@ def sparql() -> Response:
     return _run_query(op) if op.kind == "query" else _run_update(op)
 
 
-def _read_operation() -> Operation | Response | None:
+def _read_operation() -> Operation | Reply | None:
     """The operation a request carries, an error response, or None for a bare GET."""
     args = request.args
     if request.method == "GET":
@@ -89,7 +90,7 @@ def _read_operation() -> Operation | Response | None:
         f"POST a query as {QUERY}, an update as {UPDATE}, or either as a form ({FORM}); got {media or 'no Content-Type'}.")
 
 
-def _single(params, only: str | None, *dataset_sources) -> Operation | Response | None:
+def _single(params, only: str | None, *dataset_sources) -> Operation | Reply | None:
     """Exactly one query= or update= parameter, given once."""
     found = [(k, v) for k in (("query",) if only else ("query", "update")) for v in params.getlist(k)]
     if not found:
@@ -110,15 +111,15 @@ def _with_dataset(op: Operation, kind: str, *sources) -> Operation:
     return op
 
 
-def _run_query(op: Operation) -> Response:
+def _run_query(op: Operation) -> Response | Reply:
     """Answer by the rules shared with the fast path (kg.server.queries)."""
     q = queries.QueryRequest(op.text, _base_iri(), op.graphs, op.named, request.headers.get("Accept"),
                              request.values.get("format"), request.headers.get("If-None-Match"))
-    response, g.rows = queries.answer(current_app.extensions, q)
-    return response
+    reply, g.rows = queries.answer(current_app.extensions, q)
+    return reply
 
 
-def _run_update(op: Operation) -> Response:
+def _run_update(op: Operation) -> Response | Reply:
     denied = _check_write_token()
     if denied is not None:
         return denied
@@ -136,14 +137,14 @@ def _run_update(op: Operation) -> Response:
     return Response(status=204)
 
 
-def _rejected(err: WriteRejected) -> Response:
+def _rejected(err: WriteRejected) -> Response | Reply:
     """422 with the SHACL report: the standard report graph if the client asks for Turtle, else plain text."""
     if "text/turtle" in (request.headers.get("Accept") or ""):
         return Response(shapes.format_turtle(err.report), status=422, content_type=formats.BY_NAME["turtle"].content_type)
     return responses.error(422, f"Rejected: {err}. Nothing was changed.\n\n" + shapes.format_text(err.report))
 
 
-def _service_description() -> Response:
+def _service_description() -> Response | Reply:
     fmt = formats.negotiate("rdf", request.headers.get("Accept"), request.args.get("format"))
     if fmt is None:
         return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
@@ -151,7 +152,7 @@ def _service_description() -> Response:
     return Response(ox.serialize(graph, format=fmt.writer), content_type=fmt.content_type)
 
 
-def _check_write_token() -> Response | None:
+def _check_write_token() -> Reply | None:
     """None if the request may write; else the 403 that says why."""
     token = _config().write_token
     if not token:
@@ -165,12 +166,12 @@ def _check_write_token() -> Response | None:
 
 # ---------------------------------------------------------------- /store
 
-def graph_store() -> Response:
+def graph_store() -> Response | Reply:
     """The Graph Store HTTP Protocol with ?graph=IRI or ?default."""
     if request.method == "OPTIONS":
         return Response(status=204, headers={"Allow": ", ".join(STORE_METHODS)})
     graph = _target_graph()
-    if isinstance(graph, Response):
+    if isinstance(graph, Reply):
         return graph
     try:
         return _graph_store_request(graph)
@@ -178,7 +179,7 @@ def graph_store() -> Response:
         return responses.error(502, str(err))
 
 
-def _graph_store_request(graph) -> Response:
+def _graph_store_request(graph) -> Response | Reply:
     """Read, replace, merge into or delete one graph."""
     store = _store()
     if request.method in ("GET", "HEAD"):
@@ -199,7 +200,7 @@ def _graph_store_request(graph) -> Response:
             store.drop_graph(graph)
             return Response(status=204)
         triples = _read_graph_body(graph)
-        if isinstance(triples, Response):
+        if isinstance(triples, Reply):
             return triples
         store.put_graph(graph, triples, merge=request.method == "POST")
     except (QueryError, UpdateError) as err:
@@ -209,7 +210,7 @@ def _graph_store_request(graph) -> Response:
     return Response(status=204 if existed else 201)
 
 
-def _target_graph() -> ox.NamedNode | ox.DefaultGraph | Response:
+def _target_graph() -> ox.NamedNode | ox.DefaultGraph | Reply:
     has_default, names = "default" in request.args, request.args.getlist("graph")
     if has_default == bool(names) or len(names) > 1:
         return responses.bad_request("Name the graph with exactly one of ?default or ?graph=IRI.")
@@ -221,7 +222,7 @@ def _target_graph() -> ox.NamedNode | ox.DefaultGraph | Response:
         return responses.bad_request(f"?graph= is not an absolute IRI: {err}")
 
 
-def _read_graph_body(graph) -> list[ox.Triple] | Response:
+def _read_graph_body(graph) -> list[ox.Triple] | Reply:
     fmt = formats.lookup(request.mimetype or "")
     if fmt is None or fmt.kind != "rdf" or fmt.datasets:
         offered = ", ".join(f.media_type for f in formats.of_kind("rdf") if not f.datasets)

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 import pyoxigraph as ox
-from flask import Response
 from werkzeug.http import parse_etags
 
 from kg import formats, guard
@@ -19,6 +18,7 @@ from kg.errors import QueryError
 from kg.executor import Answer, QueryTimeout
 from kg.remote import RemoteStoreError
 from kg.server import responses
+from kg.server.reply import Reply
 
 TRUNCATED_HEADER = "Kg-Result-Truncated"   # set when an answer was cut at the row cap
 
@@ -42,7 +42,7 @@ def base_iri(environ: Mapping) -> str:
     return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}"
 
 
-def refusal(parts: Mapping, text: str) -> Response | None:
+def refusal(parts: Mapping, text: str) -> Reply | None:
     """The error for a query or update that is too long or would fetch from a host not allowed; else None."""
     config = parts["kg.config"]
     if len(text) > config.max_query_length:
@@ -54,15 +54,15 @@ def refusal(parts: Mapping, text: str) -> Response | None:
     return None
 
 
-def answer(parts: Mapping, q: QueryRequest) -> tuple[Response, int | None]:
+def answer(parts: Mapping, q: QueryRequest) -> tuple[Reply, int | None]:
     """The response to a query (from the cache, or evaluated), and its row count where known."""
     key = _cache_key(parts["kg.store"], q)
     if key is not None and q.if_none_match and key in parse_etags(q.if_none_match):
-        return _conditional(Response(status=304), key), None
+        return Reply(b"", 304, _validators(key)), None
     cache = parts.get("kg.cache")
     cached = cache.get(key) if cache is not None and key is not None else None
     if cached is not None:
-        return _conditional(Response(cached[1], content_type=cached[0]), key), cached[2]
+        return Reply(cached[1], 200, [("Content-Type", cached[0]), *_validators(key)]), cached[2]
     evaluator = parts.get("kg.pool")
     if evaluator is None:
         result = _remote_answer(parts["kg.store"], q)
@@ -77,12 +77,12 @@ def answer(parts: Mapping, q: QueryRequest) -> tuple[Response, int | None]:
         return responses.error(502, result.message), None
     if result.status == "error":
         return responses.bad_request(result.message), None
-    response = Response(result.body, content_type=result.media_type)
+    headers = [("Content-Type", result.media_type)]
     if result.truncated_at is not None:
-        response.headers[TRUNCATED_HEADER] = f"true; limit={result.truncated_at}"
+        headers.append((TRUNCATED_HEADER, f"true; limit={result.truncated_at}"))
     elif cache is not None and key is not None:
         cache.put(key, result.media_type, result.body, result.rows)
-    return _conditional(response, key), result.rows
+    return Reply(result.body, 200, headers + _validators(key)), result.rows
 
 
 def _remote_answer(store, q: QueryRequest) -> Answer:
@@ -109,8 +109,6 @@ def _cache_key(store, q: QueryRequest) -> str | None:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def _conditional(response: Response, key: str | None) -> Response:
-    if key is not None:
-        response.set_etag(key)
-        response.headers["Cache-Control"] = "no-cache"
-    return response
+def _validators(key: str | None) -> list[tuple[str, str]]:
+    """The ETag of an answer and the instruction to revalidate it before reuse."""
+    return [] if key is None else [("ETag", f'"{key}"'), ("Cache-Control", "no-cache")]
