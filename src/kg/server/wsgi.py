@@ -9,6 +9,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from flask import Flask
@@ -46,8 +47,12 @@ def http_workers(config: Config) -> int:
 
 def _retire_this_process() -> None:
     """Stop this HTTP process gracefully (granian finishes the requests in flight, then the process exits and
-    the server starts a fresh one forked from the loaded data)."""
-    os.kill(os.getpid(), signal.SIGTERM)
+    the server starts a fresh one forked from the loaded data); exit outright if that takes longer than
+    GRACEFUL_SECONDS, since the runaway query keeps a core busy until the process ends."""
+    backstop = threading.Timer(GRACEFUL_SECONDS + 1, os._exit, (1,))
+    backstop.daemon = True
+    backstop.start()
+    signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)   # the thread whose handler stops granian
 
 
 def run(app: Flask, config: Config) -> None:
