@@ -80,6 +80,18 @@ def test_access_log_counts_the_rows_of_an_answer(caplog, accept):
     assert rows == [4, 4] or (accept == "text/csv" and rows == [None, None])   # CSV with quotes: not counted
 
 
+def test_access_log_never_miscounts_empty_rows(caplog):
+    """A row with nothing bound is written `{}` in JSON: such answers are counted where exact, else null."""
+    client = create_app(Config(empty=True)).test_client()
+    with caplog.at_level(logging.INFO, logger="kg.access"):
+        for values in ("UNDEF 1 UNDEF", "1 UNDEF UNDEF 2"):
+            client.post("/sparql", data=f"SELECT ?x {{ VALUES ?x {{ {values} }} }}", content_type="application/sparql-query")
+        client.post("/sparql", data="SELECT ?x { VALUES ?x { UNDEF 1 UNDEF } }", content_type="application/sparql-query",
+                    headers={"Accept": "text/tab-separated-values"})
+    rows = [json.loads(r.getMessage())["rows"] for r in caplog.records if r.name == "kg.access"]
+    assert rows == [None, None, 3]
+
+
 def test_several_http_processes_only_where_they_cannot_disagree():
     from kg.server.wsgi import http_workers
     assert http_workers(Config(store="memory")) == 2

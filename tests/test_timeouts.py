@@ -1,6 +1,8 @@
 """A query past its deadline is stopped (its process killed) and answered 503, while others are served."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import threading
 import time
@@ -106,6 +108,30 @@ def test_a_capped_answer_says_so():
     r = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 10"})
     assert "Kg-Result-Truncated" not in r.headers
     assert len(json.loads(r.data)["results"]["bindings"]) == 10
+
+
+ROWS_OF = {"application/sparql-results+json": lambda body: len(json.loads(body)["results"]["bindings"]),
+           "application/sparql-results+xml": lambda body: body.count(b"<result>") + body.count(b"<result/>"),
+           "text/csv": lambda body: len(list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))) - 1,
+           "text/tab-separated-values": lambda body: len(list(ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)))}
+
+
+@pytest.mark.parametrize("accept", sorted(ROWS_OF))
+@pytest.mark.parametrize("values, expected", [
+    ("1 2 3 4 5", (5, None)),                       # exactly the cap: whole, not marked
+    ("1 2 3 4 5 6", (5, "true; limit=5")),          # one more: cut and marked
+    ('"a},{b" "c\\n,d" "<result>" "},{" "x"', (5, None)),   # values that look like row marks: still whole
+    ('"a},{b" "c\\n,d" "<result>" "},{" "x" "y"', (5, "true; limit=5")),
+    ("UNDEF UNDEF UNDEF UNDEF UNDEF UNDEF UNDEF", (5, "true; limit=5")),   # empty rows count too
+    ("UNDEF 1 UNDEF", (3, None)),
+])
+def test_the_row_cap_is_exact_in_every_format(accept, values, expected):
+    """Answers are written straight away unless they may pass the cap; only then cut, at exactly max_rows."""
+    client = app_for(EmbeddedStore(ox.Store()), max_rows=5).test_client()
+    r = client.get("/sparql", query_string={"query": f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}"},
+                   headers={"Accept": accept})
+    assert r.status_code == 200
+    assert (ROWS_OF[accept](r.data), r.headers.get("Kg-Result-Truncated")) == expected
 
 
 def test_capped_answers_keep_every_kind_of_term():

@@ -196,20 +196,24 @@ def _child_main(store: ox.Store, path: Path | None, recv: int, send: int) -> Non
 
 def answer(store: ox.Store, text, default_graphs, named_graphs, base_iri, accept, requested, max_rows) -> Answer:
     """Evaluate and serialise one query; every failure becomes an Answer, never an exception."""
+    def run():
+        return query(store, text, prefixes=False, default_graphs=default_graphs, named_graphs=named_graphs,
+                     base_iri=base_iri)
     try:
-        result = query(store, text, prefixes=False, default_graphs=default_graphs, named_graphs=named_graphs,
-                       base_iri=base_iri)
+        result = run()
         kind = formats.result_kind(result)
         fmt = formats.negotiate(kind, accept, requested)
         if fmt is None:
             return Answer("not-acceptable", offered=tuple(f.media_type for f in formats.of_kind(kind)))
-        truncated = None
-        limit = top_level_limit(text)
-        if isinstance(result, ox.QuerySolutions) and (limit is None or limit > max_rows):
-            result, truncated = formats.capped(result, max_rows)
         if isinstance(result, ox.QueryBoolean):
             return Answer("ok", fmt.content_type, formats.serialize(result, fmt), rows=1)
-        body = formats.serialize(result, fmt)
+        body, truncated, limit = None, None, top_level_limit(text)
+        if isinstance(result, ox.QuerySolutions) and (limit is None or limit > max_rows):
+            body = formats.serialize_within(result, fmt, max_rows)
+            if body is None:    # perhaps more solutions than the cap: evaluate again and keep max_rows of them
+                result, truncated = formats.capped(run(), max_rows)
+        if body is None:
+            body = formats.serialize(result, fmt)
         return Answer("ok", fmt.content_type, body, truncated_at=truncated, rows=formats.count_rows(body, fmt))
     except QueryError as err:
         return Answer("error", message=str(err))

@@ -1,6 +1,7 @@
 """The one table of result and RDF formats: the CLI, content negotiation and the service description read it."""
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
 ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml",
            "application/x-turtle": "turtle", "text/plain": "ntriples", "application/x-trig": "trig"}
 DEFAULT = {"solutions": BY_NAME["json"], "rdf": BY_NAME["turtle"]}
+NEGOTIATED = 512     # (kind, Accept, ?format=) combinations whose choice is remembered
 
 
 def of_kind(kind: str) -> list[Format]:
@@ -61,6 +63,50 @@ def lookup(name_or_type: str) -> Format | None:
 def result_kind(result) -> str:
     """Which formats a pyoxigraph query result takes."""
     return "rdf" if isinstance(result, ox.QueryTriples) or getattr(result, "is_graph", False) else "solutions"
+
+
+# Each row of a written result adds at least one mark, so the marks bound the rows from above while the document
+# is still being written: JSON rows are objects separated by `},{`, XML rows open with `<result` (as does the
+# `<results>` around them), CSV and TSV rows are lines after the header. A mark inside a value only raises the
+# bound. (mark, rows = marks + offset)
+ROW_MARKS = {"json": (b"},{", 1), "xml": (b"<result", -1), "csv": (b"\n", -1), "tsv": (b"\n", -1)}
+
+
+class _OverCap(Exception):
+    """Raised inside pyoxigraph's writer to stop it."""
+
+
+class _WithinCap:
+    """A write target for pyoxigraph's result writer that stops it once the rows written might pass a cap."""
+
+    def __init__(self, fmt: Format, max_rows: int):
+        self.mark, offset = ROW_MARKS[fmt.name]
+        self.allowed = max_rows - offset          # marks that keep the bound within the cap
+        self.chunks: list[bytes] = []
+        self.marks, self.tail = 0, b""
+
+    def write(self, chunk) -> int:
+        data = self.tail + bytes(chunk)
+        self.marks += data.count(self.mark)       # the tail is shorter than a mark: none is counted twice
+        keep = len(self.mark) - 1
+        self.tail = data[-keep:] if keep else b""
+        self.chunks.append(bytes(chunk))
+        if self.marks > self.allowed:
+            raise _OverCap
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def serialize_within(solutions: ox.QuerySolutions, fmt: Format, max_rows: int) -> bytes | None:
+    """The written solutions if there are surely no more than max_rows; None (stopped early) if there may be."""
+    target = _WithinCap(fmt, max_rows)
+    try:
+        solutions.serialize(target, format=fmt.writer)
+    except _OverCap:
+        return None
+    return b"".join(target.chunks)
 
 
 def capped(solutions: ox.QuerySolutions, max_rows: int) -> tuple[ox.QuerySolutions, int | None]:
@@ -96,7 +142,9 @@ def count_rows(body: bytes, fmt: Format) -> int | None:
     if fmt.name == "json":
         if body.endswith(b'"bindings":[]}}'):
             return 0
-        # rows are separated by `}},{"`; inside a JSON string a `"` is always escaped, so this never matches there
+        if b"{},{" in body or b"},{}" in body:   # an empty row (all unbound), or a value that looks like one
+            return None
+        # rows with bindings are separated by `}},{"`; inside a JSON string a `"` is always escaped
         return body.count(b'}},{"') + 1 if b'"bindings":[{"' in body else None
     if fmt.name == "xml":
         return body.count(b"<result>") + body.count(b"<result/>")
@@ -134,8 +182,10 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     return [(media, q) for media, q, _ in ranges]
 
 
+@functools.lru_cache(maxsize=NEGOTIATED)
 def negotiate(kind: str, accept: str | None, requested: str | None = None) -> Format | None:
-    """The format to answer with, or None when the client accepts none of this kind (406)."""
+    """The format to answer with, or None when the client accepts none of this kind (406); remembered, since
+    clients send the same few Accept headers again and again."""
     candidates = of_kind(kind)
     if requested:
         fmt = lookup(requested)
