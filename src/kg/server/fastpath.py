@@ -14,11 +14,10 @@ import io
 import logging
 import time
 from typing import Callable, Iterable
-from urllib.parse import parse_qs
 
 from flask import Flask
 
-from kg.server import envelope, queries, responses
+from kg.server import envelope, queries, responses, urlform
 from kg.server.protocol import FORM, QUERY
 from kg.server.reply import Reply
 
@@ -44,7 +43,7 @@ class QueryFastPath:
 
     def _read(self, environ: dict) -> queries.QueryRequest | None:
         """The query of a plain request, or None to leave the request to Flask."""
-        args = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        args = urlform.parse(environ.get("QUERY_STRING", ""))
         if environ["REQUEST_METHOD"] == "GET":
             return _request(environ, args, {}, args) if "update" not in args else None
         body = self._body(environ)
@@ -53,7 +52,7 @@ class QueryFastPath:
         media, _, params = (environ.get("CONTENT_TYPE") or "").partition(";")
         media = media.strip().lower()
         if media == FORM and body.isascii():
-            form = parse_qs(body.decode("ascii"), keep_blank_values=True)
+            form = urlform.parse(body)
             return _request(environ, form, form, args) if "update" not in form else None
         if media == QUERY and params.replace(" ", "").lower() in ("", "charset=utf-8", "charset=utf8"):
             try:
