@@ -1,6 +1,7 @@
 """What the server tells its operators: a structured access log and Prometheus metrics."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -127,7 +128,14 @@ class Metrics:
 def log_request(method: str, path: str, status: int, seconds: float, size: int | None, client: str | None,
                 query: str | None, rows: int | None = None) -> None:
     """One JSON line per request; rows is null where the answer's format does not tell it exactly."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return
     access_log.info(json.dumps({
-        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "method": method, "path": path,
+        "time": _utc_second(int(time.time())), "method": method, "path": path,
         "status": status, "ms": round(seconds * 1000, 2), "bytes": size, "client": client,
         "query_hash": query_hash(query), "rows": rows}, separators=(",", ":")))
+
+
+@functools.lru_cache(maxsize=4)
+def _utc_second(second: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
