@@ -109,7 +109,7 @@ def test_explicit_delta_is_read_from_data_updates(built):
 
 
 def test_delta_check_is_faster_than_full_validation(built, gate, capsys):
-    added = [ox.Quad(ox.NamedNode(f"https://w3id.org/casd/person/natalia-gherman"),
+    added = [ox.Quad(ox.NamedNode("https://w3id.org/casd/person/natalia-gherman"),
                      ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"), ox.Literal(f"alias {i}", language="en"),
                      ox.NamedNode("https://w3id.org/casd/graph/avim-blog-50")) for i in range(10)]
     t0 = time.perf_counter()

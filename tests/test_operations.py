@@ -128,6 +128,8 @@ def test_void_names_this_endpoint_counts_once_per_version_and_follows_writes():
     client.put("/store?graph=http://g", data="<http://a> <http://b> <http://c> .", content_type="text/turtle",
                headers={"Authorization": f"Bearer {TOKEN}"})
     assert b"void:triples 1" in client.get("/.well-known/void").data
+    mounted = client.get("/.well-known/void", base_url="http://kg.example/kg/")      # served under a path prefix
+    assert b"<http://kg.example/kg/sparql>" in mounted.data
 
 
 def test_void_counting_obeys_the_query_timeout():

@@ -1,8 +1,6 @@
 """Each shipped example query answers its question correctly from the built graph."""
 from __future__ import annotations
 
-import pytest
-
 from kg import examples
 from kg.results import rows
 from kg.store import query

@@ -150,6 +150,6 @@ def test_writes_through_the_remote_store_pass_the_shape_gate(loaded_oxigraph, re
                            "Content-Type": "text/turtle"}, b"<https://w3id.org/casd/summit/x> a <https://w3id.org/casd/ontology#Summit> .")
     assert status == 422 and not remote_ask("ASK { GRAPH <http://example.org/g> { ?s ?p ?o } }")
 
-    good = f'INSERT DATA {{ GRAPH <http://example.org/notes> {{ <http://example.org/n1> <http://www.w3.org/2000/01/rdf-schema#comment> "ok" }} }}'
+    good = 'INSERT DATA { GRAPH <http://example.org/notes> { <http://example.org/n1> <http://www.w3.org/2000/01/rdf-schema#comment> "ok" } }'
     assert send("POST", "/sparql", auth, good.encode())[0] == 204
     assert remote_ask('ASK { GRAPH <http://example.org/notes> { ?s ?p "ok" } }')

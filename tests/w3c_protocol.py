@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Callable
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDFS
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")

@@ -52,7 +52,7 @@ def void() -> Response:
     """The VoID description, computed once per data version; its count queries obey the query timeout."""
     parts = current_app.extensions
     store = parts["kg.store"]
-    endpoint = request.host_url + "sparql"
+    endpoint = request.url_root + "sparql"          # under a path prefix too (SCRIPT_NAME)
     cached = parts.get("kg.void")
     if cached is not None and store.version is not None and cached[0] == (store.version, endpoint):
         return Response(cached[1], content_type=formats.BY_NAME["turtle"].content_type)
