@@ -174,3 +174,37 @@ def test_a_real_server_reports_the_requests_of_all_its_processes():
         assert all(n == 40 for n, _ in seen) and max(p for _, p in seen) == 2
     finally:
         stop(proc)
+
+
+def test_shared_throttle_gives_a_client_its_burst_once_across_forked_processes(tmp_path):
+    """Two processes forked from one server take tokens from the same buckets (at once, under the file lock)."""
+    import multiprocessing
+    from kg.server.limits import SharedThrottle
+    throttle = SharedThrottle(rate=1e-6, burst=40, path=tmp_path / "throttle")
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+
+    def take() -> None:
+        results.put(sum(throttle.admit("10.0.0.7") == 0 for _ in range(60)))
+    workers = [ctx.Process(target=take) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(30)
+    assert results.get(timeout=5) + results.get(timeout=5) == 40     # per-process buckets would admit 80
+    assert throttle.admit("10.0.0.8") == 0                             # another client has its own bucket
+    assert throttle.admit("10.0.0.7") > 0                              # and the parent sees the spent one
+
+
+def test_a_client_gets_its_burst_once_from_a_server_with_two_processes(tmp_path):
+    """Against a real `kg serve --workers 2`: one client's burst is shared, whichever process answers."""
+    from conftest import http_sender, start_kg_serve, stop
+    proc, port = start_kg_serve("--empty", "--workers", "2", "--client-rate", "0.001", "--client-burst", "30",
+                                writable=False)
+    try:
+        send = http_sender(port)                                       # a new connection for every request
+        codes = [send("GET", "/sparql?query=ASK%7B%7D", {}, b"")[0] for _ in range(45)]
+        assert codes.count(200) <= 30 and codes.count(429) >= 15       # not 30 per process
+        assert codes[-1] == 429
+    finally:
+        stop(proc)

@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask
 
 from kg.config import Config
+from kg.server import limits
 
 RESPAWN_SECONDS = 0.2     # pause before a replacement HTTP process starts
 GRACEFUL_SECONDS = 10     # requests in flight get this long to finish on SIGTERM
@@ -63,10 +64,11 @@ def run(app: Flask, config: Config) -> None:
     pool = app.extensions.get("kg.pool")
     if pool is not None and hasattr(pool, "retire"):
         pool.retire = _retire_this_process
-    if http_workers(config) > 1:                 # the processes' metrics are summed through a shared folder
+    if http_workers(config) > 1:     # the processes sum their metrics and share the throttle through a folder
         share = Path(tempfile.mkdtemp(prefix="kg-metrics-"))
         atexit.register(shutil.rmtree, share, True)
         app.extensions["kg.metrics"].share_dir = share
+        app.extensions["kg.throttle"] = limits.SharedThrottle(config.client_rate, config.client_burst, share / "throttle")
     access = logging.getLogger("kg.access")
     if not access.handlers:
         handler = logging.StreamHandler(sys.stderr)
