@@ -208,3 +208,45 @@ def test_a_client_gets_its_burst_once_from_a_server_with_two_processes(tmp_path)
         assert codes[-1] == 429
     finally:
         stop(proc)
+
+
+def test_shared_cap_counts_requests_in_flight_across_forked_processes(tmp_path):
+    """Two processes forked from one server share the cap; the slots of a process that died are freed."""
+    import multiprocessing
+    from kg.server.limits import SharedCap
+    cap = SharedCap(limit=12, path=tmp_path / "in-flight")
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+
+    def hold() -> None:                          # enter as often as allowed and exit without leaving
+        results.put(sum(cap.enter() for _ in range(10)))
+    workers = [ctx.Process(target=hold) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(30)
+    assert results.get(timeout=5) + results.get(timeout=5) == 12      # per-process caps would admit 20
+    assert cap.enter()                                                 # both died: their 12 are freed
+    assert sum(cap.enter() for _ in range(20)) == 11 and not cap.enter()
+    cap.leave()
+    assert cap.enter()
+
+
+def test_a_server_with_two_processes_keeps_one_cap(tmp_path):
+    """Against a real `kg serve --workers 2 --max-concurrent 2`: four slow queries at once, two are turned away."""
+    from concurrent.futures import ThreadPoolExecutor
+    from conftest import http_sender, start_kg_serve, stop
+    data = tmp_path / "d.nt"
+    data.write_text("".join(f"<http://s/{i}> <http://p> <http://o/{i}> .\n" for i in range(2500)))
+    slow = b"SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"          # 2500^2 pairs: over half a second
+    proc, port = start_kg_serve("--empty", "--preload", str(data), "--workers", "2", "--max-concurrent", "2",
+                                writable=False)
+    try:
+        send = http_sender(port)
+        with ThreadPoolExecutor(4) as pool:
+            codes = list(pool.map(lambda _: send("POST", "/sparql", {"Content-Type": "application/sparql-query"},
+                                                 slow)[0], range(4)))
+        assert sorted(codes) == [200, 200, 503, 503]
+        assert send("POST", "/sparql", {"Content-Type": "application/sparql-query"}, b"ASK {}")[0] == 200
+    finally:
+        stop(proc)

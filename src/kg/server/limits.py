@@ -1,6 +1,7 @@
 """Admission control: a cap on requests in flight, and per-client throttling with Retry-After."""
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import math
 import mmap
@@ -10,6 +11,7 @@ import threading
 import time
 import zlib
 from pathlib import Path
+from typing import Iterator
 
 
 class ConcurrencyCap:
@@ -55,49 +57,126 @@ class Throttle:
                 del self._buckets[client]
 
 
+class _SharedFile:
+    """A memory-mapped file that the HTTP processes forked from this one share, and one lock over it: a thread
+    lock, then a `flock` taken through this process's own opening of the file (one inherited across fork would
+    be a single lock shared with the parent and siblings, excluding nobody). The kernel drops the `flock` of a
+    process that dies."""
+
+    def __init__(self, path: Path, size: int):
+        self.path = path
+        with open(path, "w+b") as f:
+            f.truncate(size)
+            self._table = mmap.mmap(f.fileno(), size)       # a shared mapping: forked processes see one table
+        self._lock = threading.Lock()
+        self._opened: tuple[int, object] | None = None     # (pid, this process's own opening, for flock)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[mmap.mmap]:
+        with self._lock:
+            if self._opened is None or self._opened[0] != os.getpid():
+                self._opened = (os.getpid(), open(self.path, "rb"))    # noqa: SIM115 — kept for the process's life
+            handle = self._opened[1]
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield self._table
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class SharedThrottle:
-    """The same token buckets, shared by every HTTP process forked from this one, so that a client gets its rate
-    once however its connections are spread. The buckets live in a memory-mapped file; each update holds a thread
-    lock and a lock on that file, taken through the process's own opening of it (a lock the kernel releases if the
-    process dies). Clients are kept in SLOTS buckets by a hash of their address: two clients that fall into one
-    bucket share it (stricter, never looser)."""
+    """The token buckets of `Throttle`, shared by every HTTP process, so that a client gets its rate once however
+    its connections are spread. Clients are kept in SLOTS buckets by a hash of their address: two clients that
+    fall into one bucket share it (stricter, never looser)."""
 
     SLOTS = 4096
     _BUCKET = struct.Struct("dd")         # tokens, last refill time (monotonic clock, the same in every process)
 
     def __init__(self, rate: float, burst: int, path: Path):
-        self.rate, self.burst, self.path = rate, burst, path
-        size = self.SLOTS * self._BUCKET.size
-        with open(path, "w+b") as f:
-            f.truncate(size)
-            self._table = mmap.mmap(f.fileno(), size)       # a shared mapping: forked processes see one table
-        self._lock = threading.Lock()
-        self._opened: tuple[int, object] | None = None     # (pid, this process's own file for locking)
+        self.rate, self.burst = rate, burst
+        self._shared = _SharedFile(path, self.SLOTS * self._BUCKET.size)
 
     def admit(self, client: str, now: float | None = None) -> float:
         """0 if the request may go ahead, else the seconds to wait before the next one will be admitted."""
         now = time.monotonic() if now is None else now
         offset = zlib.crc32(client.encode("utf-8", "replace")) % self.SLOTS * self._BUCKET.size
-        with self._lock:
-            lock_file = self._lock_file()
-            fcntl.flock(lock_file, fcntl.LOCK_EX)
-            try:
-                tokens, last = self._BUCKET.unpack_from(self._table, offset)
-                if last == 0.0:                   # never used: a full bucket
-                    tokens, last = float(self.burst), now
-                tokens = min(float(self.burst), tokens + max(0.0, now - last) * self.rate)
-                admitted = tokens >= 1.0
-                self._BUCKET.pack_into(self._table, offset, tokens - 1.0 if admitted else tokens, now)
-            finally:
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
+        with self._shared.locked() as table:
+            tokens, last = self._BUCKET.unpack_from(table, offset)
+            if last == 0.0:                       # never used: a full bucket
+                tokens, last = float(self.burst), now
+            tokens = min(float(self.burst), tokens + max(0.0, now - last) * self.rate)
+            admitted = tokens >= 1.0
+            self._BUCKET.pack_into(table, offset, tokens - 1.0 if admitted else tokens, now)
         return 0.0 if admitted else (1.0 - tokens) / self.rate
 
-    def _lock_file(self):
-        """An opening of the file made in this process: a lock taken through an opening inherited across fork
-        would be one lock shared with the parent and siblings, excluding nobody."""
-        if self._opened is None or self._opened[0] != os.getpid():
-            self._opened = (os.getpid(), open(self.path, "rb"))    # noqa: SIM115 — kept for the process's life
-        return self._opened[1]
+
+class SharedCap:
+    """The cap of `ConcurrencyCap` over all HTTP processes. A shared table holds the requests in flight in total
+    and, in a slot per process, each process's own. Before a refusal, the slots of processes that have died (a
+    process retired after a runaway query may be cut off with requests in flight) are cleared and the total is
+    counted again from the living."""
+
+    PROCESSES = 256                       # slots; more HTTP processes than this is a misconfiguration
+    _COUNT = struct.Struct("q")           # at offset 0: the total in flight
+    _SLOT = struct.Struct("qq")           # then per process: pid, requests in flight
+
+    def __init__(self, limit: int, path: Path):
+        self.limit = limit
+        self._shared = _SharedFile(path, self._COUNT.size + self.PROCESSES * self._SLOT.size)
+        self._mine: tuple[int, int] | None = None          # (pid, offset of this process's slot)
+
+    def enter(self) -> bool:
+        with self._shared.locked() as table:
+            if self._COUNT.unpack_from(table, 0)[0] >= self.limit and self._recount(table) >= self.limit:
+                return False
+            self._add(table, +1)
+        return True
+
+    def leave(self) -> None:
+        with self._shared.locked() as table:
+            self._add(table, -1)
+
+    def _slots(self, table) -> Iterator[tuple[int, int, int]]:
+        for offset in range(self._COUNT.size, len(table), self._SLOT.size):
+            pid, count = self._SLOT.unpack_from(table, offset)
+            yield offset, pid, count
+
+    def _recount(self, table) -> int:
+        """Free the slots of processes that no longer exist; the total of the living, written back."""
+        total = 0
+        for offset, pid, count in self._slots(table):
+            if pid and not _alive(pid):
+                self._SLOT.pack_into(table, offset, 0, 0)
+            elif pid:
+                total += count
+        self._COUNT.pack_into(table, 0, total)
+        return total
+
+    def _add(self, table, change: int) -> None:
+        if self._mine is None or self._mine[0] != os.getpid():
+            self._mine = (os.getpid(), self._claim(table))
+        offset = self._mine[1]
+        pid, count = self._SLOT.unpack_from(table, offset)
+        self._SLOT.pack_into(table, offset, pid, count + change)
+        self._COUNT.pack_into(table, 0, self._COUNT.unpack_from(table, 0)[0] + change)
+
+    def _claim(self, table) -> int:
+        self._recount(table)
+        free = [offset for offset, pid, _ in self._slots(table) if not pid]
+        if not free:
+            raise RuntimeError(f"more than {self.PROCESSES} HTTP processes share one concurrency cap")
+        self._SLOT.pack_into(table, free[0], os.getpid(), 0)
+        return free[0]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def retry_after(seconds: float) -> str:

@@ -64,11 +64,12 @@ def run(app: Flask, config: Config) -> None:
     pool = app.extensions.get("kg.pool")
     if pool is not None and hasattr(pool, "retire"):
         pool.retire = _retire_this_process
-    if http_workers(config) > 1:     # the processes sum their metrics and share the throttle through a folder
-        share = Path(tempfile.mkdtemp(prefix="kg-metrics-"))
+    if http_workers(config) > 1:     # the processes sum their metrics and share their limits through a folder
+        share = Path(tempfile.mkdtemp(prefix="kg-shared-"))
         atexit.register(shutil.rmtree, share, True)
         app.extensions["kg.metrics"].share_dir = share
         app.extensions["kg.throttle"] = limits.SharedThrottle(config.client_rate, config.client_burst, share / "throttle")
+        app.extensions["kg.cap"] = limits.SharedCap(config.max_concurrent, share / "in-flight")
     access = logging.getLogger("kg.access")
     if not access.handlers:
         handler = logging.StreamHandler(sys.stderr)
