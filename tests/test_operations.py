@@ -176,22 +176,31 @@ def test_a_real_server_reports_the_requests_of_all_its_processes():
         stop(proc)
 
 
-def test_shared_throttle_gives_a_client_its_burst_once_across_forked_processes(tmp_path):
-    """Two processes forked from one server take tokens from the same buckets (at once, under the file lock)."""
+def _summed_in_two_forked_processes(work) -> int:
+    """Run `work` in two processes forked from this one, at once, and add up what they return. Neither exits
+    before both have done their work (a process that has exited no longer holds anything)."""
     import multiprocessing
-    from kg.server.limits import SharedThrottle
-    throttle = SharedThrottle(rate=1e-6, burst=40, path=tmp_path / "throttle")
     ctx = multiprocessing.get_context("fork")
-    results = ctx.Queue()
+    results, both_done = ctx.Queue(), ctx.Barrier(2)
 
-    def take() -> None:
-        results.put(sum(throttle.admit("10.0.0.7") == 0 for _ in range(60)))
-    workers = [ctx.Process(target=take) for _ in range(2)]
+    def run() -> None:
+        done = work()
+        both_done.wait(30)
+        results.put(done)
+    workers = [ctx.Process(target=run) for _ in range(2)]
     for w in workers:
         w.start()
     for w in workers:
         w.join(30)
-    assert results.get(timeout=5) + results.get(timeout=5) == 40     # per-process buckets would admit 80
+    return results.get(timeout=5) + results.get(timeout=5)
+
+
+def test_shared_throttle_gives_a_client_its_burst_once_across_forked_processes(tmp_path):
+    """Two processes forked from one server take tokens from the same buckets (at once, under the file lock)."""
+    from kg.server.limits import SharedThrottle
+    throttle = SharedThrottle(rate=1e-6, burst=40, path=tmp_path / "throttle")
+    admitted = _summed_in_two_forked_processes(lambda: sum(throttle.admit("10.0.0.7") == 0 for _ in range(60)))
+    assert admitted == 40                                              # per-process buckets would admit 80
     assert throttle.admit("10.0.0.8") == 0                             # another client has its own bucket
     assert throttle.admit("10.0.0.7") > 0                              # and the parent sees the spent one
 
@@ -212,20 +221,10 @@ def test_a_client_gets_its_burst_once_from_a_server_with_two_processes(tmp_path)
 
 def test_shared_cap_counts_requests_in_flight_across_forked_processes(tmp_path):
     """Two processes forked from one server share the cap; the slots of a process that died are freed."""
-    import multiprocessing
     from kg.server.limits import SharedCap
     cap = SharedCap(limit=12, path=tmp_path / "in-flight")
-    ctx = multiprocessing.get_context("fork")
-    results = ctx.Queue()
-
-    def hold() -> None:                          # enter as often as allowed and exit without leaving
-        results.put(sum(cap.enter() for _ in range(10)))
-    workers = [ctx.Process(target=hold) for _ in range(2)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(30)
-    assert results.get(timeout=5) + results.get(timeout=5) == 12      # per-process caps would admit 20
+    held = _summed_in_two_forked_processes(lambda: sum(cap.enter() for _ in range(10)))   # exit without leaving
+    assert held == 12                                                  # per-process caps would admit 20
     assert cap.enter()                                                 # both died: their 12 are freed
     assert sum(cap.enter() for _ in range(20)) == 11 and not cap.enter()
     cap.leave()
@@ -250,3 +249,10 @@ def test_a_server_with_two_processes_keeps_one_cap(tmp_path):
         assert send("POST", "/sparql", {"Content-Type": "application/sparql-query"}, b"ASK {}")[0] == 200
     finally:
         stop(proc)
+
+
+def test_too_many_processes_for_one_shared_cap_is_refused_at_start(tmp_path):
+    from kg.errors import KgError
+    from kg.server.limits import SharedCap
+    with pytest.raises(KgError, match="at most 256"):
+        SharedCap(limit=4, path=tmp_path / "in-flight", processes=257)

@@ -13,6 +13,8 @@ import zlib
 from pathlib import Path
 from typing import Iterator
 
+from kg.errors import KgError
+
 
 class ConcurrencyCap:
     """At most `limit` SPARQL requests run at once; the next one is turned away at once (503), not queued."""
@@ -120,7 +122,9 @@ class SharedCap:
     _COUNT = struct.Struct("q")           # at offset 0: the total in flight
     _SLOT = struct.Struct("qq")           # then per process: pid, requests in flight
 
-    def __init__(self, limit: int, path: Path):
+    def __init__(self, limit: int, path: Path, processes: int = 1):
+        if processes > self.PROCESSES:
+            raise KgError(f"{processes} HTTP processes: at most {self.PROCESSES} can share one concurrency cap")
         self.limit = limit
         self._shared = _SharedFile(path, self._COUNT.size + self.PROCESSES * self._SLOT.size)
         self._mine: tuple[int, int] | None = None          # (pid, offset of this process's slot)

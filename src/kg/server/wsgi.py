@@ -69,7 +69,7 @@ def run(app: Flask, config: Config) -> None:
         atexit.register(shutil.rmtree, share, True)
         app.extensions["kg.metrics"].share_dir = share
         app.extensions["kg.throttle"] = limits.SharedThrottle(config.client_rate, config.client_burst, share / "throttle")
-        app.extensions["kg.cap"] = limits.SharedCap(config.max_concurrent, share / "in-flight")
+        app.extensions["kg.cap"] = limits.SharedCap(config.max_concurrent, share / "in-flight", http_workers(config))
     access = logging.getLogger("kg.access")
     if not access.handlers:
         handler = logging.StreamHandler(sys.stderr)
