@@ -148,3 +148,15 @@ def remote_server(oxigraph_server):
     proc, port = start_kg_serve("--store", f"http://127.0.0.1:{oxigraph_server}/query")
     yield port
     stop(proc)
+
+
+# ---------------------------------------------------------------- Wikidata: a local stand-in for its services
+
+@pytest.fixture(scope="session")
+def wikidata():
+    """The stand-in Wikidata API and query service (tests/wikidata_standin.py) on loopback, from the recorded facts."""
+    from wikidata_standin import StandIn
+
+    server = StandIn().start()
+    yield server
+    server.stop()

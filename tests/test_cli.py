@@ -56,7 +56,8 @@ def test_void_description_counts_what_was_written(build_dir):
     assert total == len(list(ox.parse(path=str(build_dir / "dataset.nq"), format=ox.RdfFormat.N_QUADS)))
     graphs = {str(g): int(n) for g, n in void.query(
         "PREFIX void: <http://rdfs.org/ns/void#> SELECT ?g ?n { <https://w3id.org/casd/dataset> void:subset ?g . ?g void:triples ?n }")}
-    assert set(graphs) == {f"https://w3id.org/casd/graph/{g}" for g in ("avim-blog-50", "inferred", "ontology")}
+    assert set(graphs) == {f"https://w3id.org/casd/graph/{g}" for g in ("avim-blog-50", "inferred", "ontology",
+                                                                                "wikidata", "wikidata-links")}
     assert sum(graphs.values()) == total
     version = next(iter(void.query("PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?v { ?d dcterms:hasVersion ?v }")))[0]
     assert str(version).startswith("sha256:")
@@ -111,9 +112,15 @@ def test_unknown_extension_exit_2(tmp_path, capsys):
 
 # ---------------------------------------------------------------- validate
 
-def test_validate_shipped_data_file_exit_0(capsys):
-    code, out, _ = run(capsys, "validate", str(ROOT / "data" / "avim-blog-50.trig"))
+def test_validate_shipped_data_files_exit_0(capsys):
+    code, out, _ = run(capsys, "validate", *(str(p) for p in sorted((ROOT / "data").glob("*.trig"))))
     assert code == 0 and "0 violation(s)" in out
+
+
+def test_validate_names_what_a_file_alone_lacks(capsys):
+    """The document's graph without the link file: the states' required Wikidata links are missing."""
+    code, out, _ = run(capsys, "validate", str(ROOT / "data" / "avim-blog-50.trig"))
+    assert code == 1 and "cs:WikidataItemRequired" in out
 
 
 @pytest.fixture()
@@ -219,10 +226,11 @@ def test_malformed_project_file_names_it_and_leaves_no_output(tmp_path, capsys):
         shutil.copytree(ROOT / part, tmp_path / part)
     trig = tmp_path / "data" / "avim-blog-50.trig"
     lines = trig.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[69] = lines[69].replace("casd:State", "casd:State ;;; ]")
+    at = next(i for i, line in enumerate(lines) if "state:kazakhstan a casd:State" in line)
+    lines[at] = lines[at].replace("casd:State", "casd:State ;;; ]")
     trig.write_text("".join(lines), encoding="utf-8")
     code, _, err = run(capsys, "--root", str(tmp_path), "build", "--out", str(tmp_path / "out"))
-    assert code == 2 and "avim-blog-50.trig:70:" in err
+    assert code == 2 and f"avim-blog-50.trig:{at + 1}:" in err
     assert not (tmp_path / "out").exists()
 
 

@@ -122,3 +122,11 @@ def test_wikidata_ids(built):
     assert got["person/kassym-jomart-tokayev"] == "Q200881"
     # the namesake trap: the son's item must never stand for the 2021 president
     assert got["person/gurbanguly-berdimuhamedov"] != "Q51874548"
+
+
+def test_participants_born_2021(built):
+    got = {r["person"][len(R):]: r.get("born") for r in answer(built, "participants-born-2021")}
+    assert got["person/kassym-jomart-tokayev"] == "1953-05-17" and got["person/shavkat-mirziyoyev"] == "1957-07-24"
+    assert got["person/gurbanguly-berdimuhamedov"] is None          # no item linked: no date, but still listed
+    assert len(got) == 6
+

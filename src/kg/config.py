@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.namespaces import WIKIDATA_API, WIKIDATA_SPARQL
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -44,6 +46,10 @@ class Config:
     client_burst: int = 100           # … and send at once; more get 429 + Retry-After
     write_token: str | None = field(default=None, repr=False)
     allow_service: tuple[str, ...] = ()   # endpoints SERVICE and LOAD may reach; empty: none
+    # Wikidata (kg link, kg enrich)
+    wikidata_api: str = WIKIDATA_API
+    wikidata_sparql: str = WIKIDATA_SPARQL
+    wikidata_cache: Path = field(default_factory=lambda: Path.home() / ".cache" / "casd-kg" / "wikidata")
 
     def replace(self, **changes) -> "Config":
         """A copy with some settings changed."""

@@ -16,15 +16,25 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+WDP = Namespace("http://www.wikidata.org/prop/")                       # p:  item → statement
+WDPS = Namespace("http://www.wikidata.org/prop/statement/")            # ps: statement → value
+WDPQ = Namespace("http://www.wikidata.org/prop/qualifier/")            # pq: statement → qualifier value
+WDS = Namespace("http://www.wikidata.org/entity/statement/")           # statement nodes
+WDATA = Namespace("https://www.wikidata.org/wiki/Special:EntityData/") # an item's data: revision, modification
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+WIKIDATA_API = "https://www.wikidata.org/w/api.php"
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 
 # Resource namespaces under the one base.
 RES = {kind: Namespace(f"{BASE}{kind}/") for kind in (
     "state", "person", "organization", "place", "position", "summit", "series",
-    "participation", "issue", "decision", "document", "quote", "statement", "graph",
+    "participation", "issue", "decision", "document", "quote", "statement", "graph", "link",
 )}
 
 GRAPH_ONTOLOGY = RES["graph"]["ontology"]
 GRAPH_INFERRED = RES["graph"]["inferred"]
+GRAPH_LINKS = RES["graph"]["wikidata-links"]     # kg link: owl:sameAs and the evidence of each link
+GRAPH_WIKIDATA = RES["graph"]["wikidata"]        # kg enrich: statements of the linked items
 DATASET_IRI = BASE + "dataset"
 
 PREFIXES: dict[str, str] = {
@@ -33,6 +43,7 @@ PREFIXES: dict[str, str] = {
     "skos": str(SKOS), "dcterms": str(DCTERMS), "prov": str(PROV),
     "schema": str(SCHEMA), "org": str(ORG), "oa": str(OA), "sh": str(SH),
     "void": str(VOID), "dcat": str(DCAT), "wd": str(WD), "wdt": str(WDT),
+    "p": str(WDP), "ps": str(WDPS), "pq": str(WDPQ), "wds": str(WDS), "wdata": str(WDATA), "geo": str(GEO),
     "cs": BASE + "shapes#",
     **{kind: str(ns) for kind, ns in RES.items()},
 }

@@ -58,11 +58,19 @@ def infer(ontology: Graph, data: Graph) -> Graph:
         except owlready2.OwlReadyJavaError as err:
             raise KgError(f"HermiT failed to run (is Java 11+ on PATH?): {str(err).strip().splitlines()[-1]}") from None
         result = world.as_rdflib_graph()
+        asserted = {(s, p, _value(o)) for s, p, o in source}
         inferred = Graph()
         for s, p, o in result:
-            if _about_our_resources(s, p, o) and (s, p, o) not in source:
+            if _about_our_resources(s, p, o) and (s, p, _value(o)) not in asserted:
                 inferred.add((s, p, o))
     return close_under_hierarchy(ontology, data, inferred)
+
+
+def _value(term):
+    """A term as a value: HermiT writes back "1.000"^^xsd:decimal as 1 and a plain string as xsd:string."""
+    if not isinstance(term, Literal) or term.language:
+        return term
+    return (term.datatype or XSD.string, term.toPython() if term.datatype not in (None, XSD.string) else str(term))
 
 
 def _about_our_resources(s, p, o) -> bool:

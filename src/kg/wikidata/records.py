@@ -1,0 +1,135 @@
+"""The RDF that linking and enrichment write, and the links read back: each in its own named graph.
+
+Links (`graph:wikidata-links`): the owl:sameAs itself, and beside it a casd:WikidataLink with the evidence (score,
+matched name, checks passed, retrieval time, the item's data page). Enrichment (`graph:wikidata`): the selected
+statements of the linked items in Wikidata's own RDF model (wdt: for plain values, p:/ps:/pq: for positions
+held with their start and end), in the ontology's terms where it has one that does not claim the document's
+word (labels, schema:birthDate, casd:capital), and for each item its data page with revision, modification
+and retrieval time.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
+
+from kg.errors import KgError
+from kg.namespaces import (BASE, CASD, GEO, GRAPH_LINKS, GRAPH_WIKIDATA, RES, SCHEMA, WD, WDATA, WDP, WDPQ, WDPS,
+                           WDS, WDT, bind_prefixes)
+from kg.wikidata.entity import Entity, Statement, Time
+from kg.wikidata.linking import Outcome
+
+LINKS_FILE = "wikidata-links.trig"
+WIKIDATA_FILE = "wikidata.trig"
+LABEL_LANGUAGES = ("tr", "en", "ru", "kk", "ky", "tg", "uz", "tk")   # ours, and the region's
+# Wikidata property → our term, where the ontology has one that does not claim the document's word.
+MAPPED = {"P36": CASD.capital, "P569": SCHEMA.birthDate}
+PLAIN = ("P31", "P17", "P35", "P625")          # kept as wdt: statements
+QUALIFIED = ("P39",)                           # kept as p:/ps:/pq: statements, for their start and end
+QUALIFIERS = ("P580", "P582")
+
+
+def links_graph(outcomes: list[Outcome]) -> Dataset:
+    """The link graph for the outcomes that have a link."""
+    ds = _dataset()
+    g = ds.graph(GRAPH_LINKS)
+    for outcome in outcomes:
+        if outcome.link is None:
+            continue
+        entity, item, j = URIRef(outcome.target.iri), WD[outcome.link.item], outcome.link
+        node = RES["link"][outcome.target.iri[len(BASE):]]
+        g.add((entity, OWL.sameAs, item))
+        g.add((node, RDF.type, CASD.WikidataLink))
+        g.add((node, CASD.linkedEntity, entity))
+        g.add((node, CASD.linkedItem, item))
+        g.add((node, CASD.linkScore, Literal(f"{j.score:.3f}", datatype=XSD.decimal)))
+        g.add((node, CASD.matchedLabel, Literal(j.matched[0], lang=j.matched[1] or None)))
+        for check in j.passed:
+            g.add((node, CASD.passedCheck, Literal(check)))
+        g.add((node, CASD.retrievedAt, Literal(j.retrieved, datatype=XSD.dateTime)))
+        g.add((node, PROV.wasDerivedFrom, WDATA[outcome.link.item]))
+    return ds
+
+
+def read_links(path: Path) -> dict[str, str]:
+    """Entity IRI → item id of every owl:sameAs to a Wikidata item in a link file."""
+    if not path.is_file():
+        raise KgError(f"{path}: no link file; run `kg link` first")
+    ds = Dataset()
+    try:
+        ds.parse(path, format="trig")
+    except Exception as err:                    # rdflib raises several kinds; name the file either way
+        raise KgError(f"{path}: not valid TriG: {err}") from None
+    return {str(s): str(o)[len(str(WD)):] for s, _, o, _ in ds.quads((None, OWL.sameAs, None, None))
+            if str(o).startswith(str(WD))}
+
+
+def wikidata_graph(items: list[tuple[Entity, str]]) -> Dataset:
+    """The enrichment graph: for each (item, retrieval time), its data page and selected statements."""
+    ds = _dataset()
+    g = ds.graph(GRAPH_WIKIDATA)
+    for item, retrieved in items:
+        _describe(g, item, retrieved)
+    return ds
+
+
+def write(ds: Dataset, path: Path, header: str) -> None:
+    """TriG with a header comment, written whole or not at all."""
+    text = ds.serialize(format="trig")
+    staging = path.with_suffix(path.suffix + ".tmp")
+    staging.write_text(header + text, encoding="utf-8")
+    staging.replace(path)
+
+
+def _dataset() -> Dataset:
+    ds = Dataset()
+    bind_prefixes(ds)
+    return ds
+
+
+def _describe(g: Graph, item: Entity, retrieved: str) -> None:
+    subject, page = WD[item.id], WDATA[item.id]
+    g.add((page, SCHEMA.about, subject))
+    g.add((page, SCHEMA.version, Literal(item.revision or 0, datatype=XSD.integer)))
+    if item.modified:
+        g.add((page, SCHEMA.dateModified, Literal(item.modified, datatype=XSD.dateTime)))
+    g.add((page, CASD.retrievedAt, Literal(retrieved, datatype=XSD.dateTime)))
+    for language in LABEL_LANGUAGES:
+        if language in item.labels:
+            g.add((subject, RDFS.label, Literal(item.labels[language], lang=language)))
+    for prop, term in MAPPED.items():
+        for value in item.values(prop):
+            g.add((subject, term, _term(value)))
+    for prop in PLAIN:
+        for value in item.values(prop):
+            g.add((subject, WDT[prop], _term(value)))
+    for prop in QUALIFIED:
+        for statement in item.statements(prop):
+            _statement(g, subject, prop, statement)
+
+
+def _statement(g: Graph, subject: URIRef, prop: str, statement: Statement) -> None:
+    node = WDS[statement.id.replace("$", "-")]
+    g.add((subject, WDP[prop], node))
+    g.add((node, WDPS[prop], _term(statement.value)))
+    for qualifier in QUALIFIERS:
+        value = statement.qualifier(qualifier)
+        if value is not None:
+            g.add((node, WDPQ[qualifier], _term(value)))
+
+
+def _term(value: object) -> URIRef | Literal:
+    if isinstance(value, str) and value[:1] == "Q" and value[1:].isdigit():
+        return WD[value]
+    if isinstance(value, Time):
+        day = value.earliest
+        if value.precision >= 11:
+            return Literal(day.isoformat(), datatype=XSD.date)
+        if value.precision == 10:
+            return Literal(day.isoformat()[:7], datatype=XSD.gYearMonth)
+        return Literal(f"{day.year:04d}", datatype=XSD.gYear)
+    if isinstance(value, tuple):
+        lat, lon = value
+        return Literal(f"Point({lon:g} {lat:g})", datatype=GEO.wktLiteral)
+    return Literal(str(value))
