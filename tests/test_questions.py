@@ -130,3 +130,47 @@ def test_participants_born_2021(built):
     assert got["person/gurbanguly-berdimuhamedov"] is None          # no item linked: no date, but still listed
     assert len(got) == 6
 
+
+# ---------------------------------------------------------------- federated: SERVICE to Wikidata's endpoint
+
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
+
+
+def federated(built, allow: tuple[str, ...], text: str):
+    """The answer of our endpoint (the real app, its guard and evaluator) to a query that calls SERVICE."""
+    from kg.config import Config
+    from kg.server import create_app
+    from kg.store import EmbeddedStore
+
+    app = create_app(Config(executors=0, allow_service=allow), store=EmbeddedStore(built.store))
+    return app.test_client().post("/sparql", data={"query": text}, headers={"Accept": "application/sparql-results+json"})
+
+
+def federated_rows(built, wikidata, name: str) -> list[dict[str, str]]:
+    """An example run with the Wikidata stand-in allowed and named in place of Wikidata's endpoint."""
+    text = examples.text(name)
+    assert f"SERVICE <{WIKIDATA_SPARQL}>" in text
+    before = len(wikidata.requests)
+    response = federated(built, (wikidata.sparql_url,), text.replace(WIKIDATA_SPARQL, wikidata.sparql_url))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert [r["path"] for r in wikidata.requests[before:]] == ["/sparql"]        # one SERVICE call
+    bindings = response.get_json()["results"]["bindings"]
+    return [{k: v["value"] for k, v in b.items()} for b in bindings]
+
+
+def test_federated_born_2021(built, wikidata):
+    got = [(r["person"][len(R):], r["born"][:10]) for r in federated_rows(built, wikidata, "federated-born-2021")]
+    assert got == [("person/emomali-rahmon", "1952-10-05"), ("person/kassym-jomart-tokayev", "1953-05-17"),
+                   ("person/shavkat-mirziyoyev", "1957-07-24"), ("person/sadyr-japarov", "1968-12-06")]
+
+
+def test_federated_host_capitals(built, wikidata):
+    got = {(r["year"], r["state"], r["capitalName"]) for r in federated_rows(built, wikidata, "federated-host-capitals")}
+    assert got == {("2018", "Kazakhstan", "Astana"), ("2019", "Uzbekistan", "Tashkent"), ("2021", "Turkmenistan", "Ashgabat")}
+
+
+def test_federated_examples_are_refused_unless_wikidata_is_allowed(built):
+    for name in ("federated-born-2021", "federated-host-capitals"):
+        response = federated(built, (), examples.text(name))
+        assert response.status_code == 403
+        assert "--allow-service https://query.wikidata.org/sparql" in response.get_data(as_text=True)
