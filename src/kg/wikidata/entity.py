@@ -5,9 +5,6 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-CALENDAR_GREGORIAN = "http://www.wikidata.org/entity/Q1985727"
-
-
 @dataclass(frozen=True)
 class Time:
     """A Wikidata time value: the first and last day it may mean (a year means the whole year)."""

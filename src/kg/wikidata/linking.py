@@ -15,7 +15,7 @@ from datetime import date
 import pyoxigraph as ox
 
 from kg import names
-from kg.namespaces import CASD, WD
+from kg.namespaces import CASD
 from kg.wikidata.client import WikidataClient
 from kg.wikidata.entity import Entity, Time, parse
 
@@ -344,6 +344,3 @@ def _latest_summit_date(store: ox.Store) -> date | None:
     value = rows[0]["latest"] if rows else None
     return date.fromisoformat(value.value) if value is not None else None
 
-
-def item_iri(qid: str) -> str:
-    return str(WD[qid])
