@@ -194,7 +194,7 @@ def start_kg(nq: str, workdir: Path, extra: list[str] = ()) -> Server:
     path = workdir / "kg.nq"
     path.write_text(nq)
     proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--empty", "--preload", str(path), "--port", str(port),
-                             "--client-rate", "1e9", "--client-burst", "1000000000",
+                             "--client-rate", "inf",
                              "--max-concurrent", "64", *extra],
                             env={k: v for k, v in os.environ.items() if k != "KG_WRITE_TOKEN"},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

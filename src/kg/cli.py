@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
                          f"which retires a process whose query overran), else {Config.executors}")
     sv.add_argument("--max-rows", type=int, default=Config.max_rows, help="solutions per answer (more are cut, with a header saying so)")
     sv.add_argument("--max-concurrent", type=int, default=Config.max_concurrent, help="SPARQL/store requests in flight (more: 503)")
-    sv.add_argument("--client-rate", type=float, default=Config.client_rate, help="requests/s one client may sustain (more: 429)")
+    sv.add_argument("--client-rate", type=float, default=Config.client_rate, help="requests/s one client may sustain (more: 429); inf turns throttling off")
     sv.add_argument("--client-burst", type=int, default=Config.client_burst, help="requests one client may send at once")
     sv.add_argument("--allow-service", action="append", default=[], metavar="URL",
                     help="an endpoint SERVICE and LOAD may reach (repeatable; none by default), e.g. https://query.wikidata.org/sparql")

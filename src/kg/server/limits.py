@@ -5,6 +5,7 @@ import contextlib
 import fcntl
 import math
 import mmap
+import multiprocessing
 import os
 import struct
 import threading
@@ -42,6 +43,8 @@ class Throttle:
 
     def admit(self, client: str, now: float | None = None) -> float:
         """0 if the request may go ahead, else the seconds to wait before the next one will be admitted."""
+        if self.rate == math.inf:            # configured without a limit: nothing to count
+            return 0.0
         now = time.monotonic() if now is None else now
         with self._lock:
             tokens, last = self._buckets.get(client, (float(self.burst), now))
@@ -69,7 +72,7 @@ class _SharedFile:
         self.path = path
         with open(path, "w+b") as f:
             f.truncate(size)
-            self._table = mmap.mmap(f.fileno(), size)       # a shared mapping: forked processes see one table
+            self.table = mmap.mmap(f.fileno(), size)        # a shared mapping: forked processes see one table
         self._lock = threading.Lock()
         self._opened: tuple[int, object] | None = None     # (pid, this process's own opening, for flock)
 
@@ -81,7 +84,7 @@ class _SharedFile:
             handle = self._opened[1]
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                yield self._table
+                yield self.table
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -100,6 +103,8 @@ class SharedThrottle:
 
     def admit(self, client: str, now: float | None = None) -> float:
         """0 if the request may go ahead, else the seconds to wait before the next one will be admitted."""
+        if self.rate == math.inf:
+            return 0.0
         now = time.monotonic() if now is None else now
         offset = zlib.crc32(client.encode("utf-8", "replace")) % self.SLOTS * self._BUCKET.size
         with self._shared.locked() as table:
@@ -113,64 +118,69 @@ class SharedThrottle:
 
 
 class SharedCap:
-    """The cap of `ConcurrencyCap` over all HTTP processes. A shared table holds the requests in flight in total
-    and, in a slot per process, each process's own. Before a refusal, the slots of processes that have died (a
-    process retired after a runaway query may be cut off with requests in flight) are cleared and the total is
-    counted again from the living."""
+    """The cap of `ConcurrencyCap` over all HTTP processes: a semaphore in shared memory, created before the
+    processes are forked, holds the permits (taking and returning one costs no system call). So that a process
+    that dies with requests in flight (a process retired after a runaway query may be cut off) does not keep its
+    permits, each process also counts its own requests in a slot of a shared table; before a refusal, the
+    permits of dead processes are returned. A process that dies between taking a permit and counting it (a
+    window of a few instructions) keeps that one permit: the cap errs on the strict side, never the loose one."""
 
     PROCESSES = 256                       # slots; more HTTP processes than this is a misconfiguration
-    _COUNT = struct.Struct("q")           # at offset 0: the total in flight
-    _SLOT = struct.Struct("qq")           # then per process: pid, requests in flight
+    _SLOT = struct.Struct("qq")           # per process: pid, requests in flight
 
     def __init__(self, limit: int, path: Path, processes: int = 1):
         if processes > self.PROCESSES:
             raise KgError(f"{processes} HTTP processes: at most {self.PROCESSES} can share one concurrency cap")
         self.limit = limit
-        self._shared = _SharedFile(path, self._COUNT.size + self.PROCESSES * self._SLOT.size)
+        self._permits = multiprocessing.get_context("fork").Semaphore(limit)
+        self._shared = _SharedFile(path, self.PROCESSES * self._SLOT.size)
+        self._lock = threading.Lock()
         self._mine: tuple[int, int] | None = None          # (pid, offset of this process's slot)
 
     def enter(self) -> bool:
-        with self._shared.locked() as table:
-            if self._COUNT.unpack_from(table, 0)[0] >= self.limit and self._recount(table) >= self.limit:
-                return False
-            self._add(table, +1)
+        if not self._permits.acquire(False) and not (self._reclaim() and self._permits.acquire(False)):
+            return False
+        self._count(+1)
         return True
 
     def leave(self) -> None:
-        with self._shared.locked() as table:
-            self._add(table, -1)
+        self._count(-1)
+        self._permits.release()
+
+    def _count(self, change: int) -> None:
+        """Only this process writes its slot (under a thread lock); others read it once it has died."""
+        with self._lock:
+            if self._mine is None or self._mine[0] != os.getpid():
+                self._mine = (os.getpid(), self._claim())
+            table, offset = self._shared.table, self._mine[1]
+            pid, count = self._SLOT.unpack_from(table, offset)
+            self._SLOT.pack_into(table, offset, pid, count + change)
 
     def _slots(self, table) -> Iterator[tuple[int, int, int]]:
-        for offset in range(self._COUNT.size, len(table), self._SLOT.size):
+        for offset in range(0, len(table), self._SLOT.size):
             pid, count = self._SLOT.unpack_from(table, offset)
             yield offset, pid, count
 
-    def _recount(self, table) -> int:
-        """Free the slots of processes that no longer exist; the total of the living, written back."""
-        total = 0
-        for offset, pid, count in self._slots(table):
-            if pid and not _alive(pid):
-                self._SLOT.pack_into(table, offset, 0, 0)
-            elif pid:
-                total += count
-        self._COUNT.pack_into(table, 0, total)
-        return total
+    def _reclaim(self) -> bool:
+        """Return the permits of processes that no longer exist and free their slots; True if any came back."""
+        freed = 0
+        with self._shared.locked() as table:
+            for offset, pid, count in self._slots(table):
+                if pid and not _alive(pid):
+                    self._SLOT.pack_into(table, offset, 0, 0)
+                    freed += max(0, count)
+        for _ in range(freed):
+            self._permits.release()
+        return freed > 0
 
-    def _add(self, table, change: int) -> None:
-        if self._mine is None or self._mine[0] != os.getpid():
-            self._mine = (os.getpid(), self._claim(table))
-        offset = self._mine[1]
-        pid, count = self._SLOT.unpack_from(table, offset)
-        self._SLOT.pack_into(table, offset, pid, count + change)
-        self._COUNT.pack_into(table, 0, self._COUNT.unpack_from(table, 0)[0] + change)
-
-    def _claim(self, table) -> int:
-        self._recount(table)
-        free = [offset for offset, pid, _ in self._slots(table) if not pid]
-        if not free:
-            raise RuntimeError(f"more than {self.PROCESSES} HTTP processes share one concurrency cap")
-        self._SLOT.pack_into(table, free[0], os.getpid(), 0)
-        return free[0]
+    def _claim(self) -> int:
+        self._reclaim()
+        with self._shared.locked() as table:
+            free = [offset for offset, pid, _ in self._slots(table) if not pid]
+            if not free:
+                raise RuntimeError(f"more than {self.PROCESSES} HTTP processes share one concurrency cap")
+            self._SLOT.pack_into(table, free[0], os.getpid(), 0)
+            return free[0]
 
 
 def _alive(pid: int) -> bool:
