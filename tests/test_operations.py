@@ -55,6 +55,21 @@ def test_metrics_count_requests_by_route_and_status():
     assert 'kg_http_requests_total{route="sparql",method="GET",status="400"} 1' in text
     assert 'kg_http_request_duration_seconds_count{route="sparql"} 2' in text
     assert "kg_store_quads 0" in text
+    buckets = [int(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith('kg_http_request_duration_seconds_bucket{route="sparql"')]
+    assert buckets == sorted(buckets) and buckets[-1] == buckets[-2] == 2      # cumulative, up to +Inf
+
+
+def test_histogram_buckets_count_every_request_up_to_their_bound():
+    from kg.server.observe import DURATION_BUCKETS, Metrics
+    metrics = Metrics()
+    for seconds in (0.0005, 0.001, 0.003, 0.2, 99.0):
+        metrics.observe("sparql", "GET", 200, seconds)
+    text = metrics.render(None)
+    got = {line.split('le="')[1].split('"')[0]: int(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+           if "_bucket{" in line}
+    assert got["0.001"] == 2 and got["0.005"] == 3 and got["0.25"] == 4 and got["30.0"] == 4 and got["+Inf"] == 5
+    assert len(got) == len(DURATION_BUCKETS) + 1
 
 
 def test_access_log_is_one_json_line_with_the_query_hash(caplog):
@@ -65,6 +80,40 @@ def test_access_log_is_one_json_line_with_the_query_hash(caplog):
     entry = json.loads(record.getMessage())
     assert entry["status"] == 200 and entry["method"] == "POST" and entry["path"] == "/sparql"
     assert len(entry["query_hash"]) == 16 and entry["ms"] >= 0 and entry["rows"] == 1
+
+
+def test_the_servers_buffered_access_log_writes_the_same_lines(caplog, monkeypatch):
+    """The server's own handler skips the logging machinery and buffers: same JSON lines, written out in batches."""
+    import io
+    from kg.server import observe
+    client = create_app(Config(empty=True)).test_client()
+    queries = ["ASK {}", 'SELECT ?x WHERE { VALUES ?x { "ü\\"\\n" 1 } }']
+    with caplog.at_level(logging.INFO, logger="kg.access"):
+        for q in queries:
+            client.post("/sparql", data=q, content_type="application/sparql-query", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    expected = [json.loads(r.getMessage()) for r in caplog.records if r.name == "kg.access"]
+    stream, logger = io.StringIO(), logging.getLogger("kg.access")
+    buffered = observe.LineBuffer(stream)
+    monkeypatch.setattr(logger, "handlers", [buffered])
+    monkeypatch.setattr(logger, "level", logging.INFO)
+    for q in queries:
+        client.post("/sparql", data=q, content_type="application/sparql-query", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert stream.getvalue() == ""                                     # nothing written per request …
+    buffered.flush()                                                   # … until the flusher's turn
+    got = [json.loads(line) for line in stream.getvalue().splitlines()]
+    drop = lambda e: {k: v for k, v in e.items() if k not in ("ms", "time")}
+    assert [drop(e) for e in got] == [drop(e) for e in expected] and len(got) == 2
+    assert all(set(e) == set(x) for e, x in zip(got, expected))
+    monkeypatch.setattr(observe, "ACCESS_BUFFER_BYTES", 1)             # a full buffer is written at once
+    client.post("/sparql", data="ASK {}", content_type="application/sparql-query")
+    assert len(stream.getvalue().splitlines()) == 3
+
+
+def test_a_throttle_without_a_rate_limit_counts_nothing(tmp_path):
+    import math
+    from kg.server.limits import SharedThrottle, Throttle
+    for throttle in (Throttle(math.inf, 1), SharedThrottle(math.inf, 1, tmp_path / "t")):
+        assert all(throttle.admit("10.0.0.1") == 0 for _ in range(1000))
 
 
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",

@@ -1,14 +1,18 @@
 """What the server tells its operators: a structured access log and Prometheus metrics."""
 from __future__ import annotations
 
+import atexit
+import bisect
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import os
 import threading
 import time
 from collections import defaultdict
+from json.encoder import encode_basestring_ascii as _encode_string
 from pathlib import Path
 
 access_log = logging.getLogger("kg.access")
@@ -22,6 +26,8 @@ def query_hash(text: str | None) -> str | None:
 
 
 FLUSH_SECONDS = 1.0   # how often an HTTP process publishes its counters for the others
+ACCESS_FLUSH_SECONDS = 1.0        # the access log is written out at least this often …
+ACCESS_BUFFER_BYTES = 64 * 1024   # … or when this much is waiting
 
 
 class Metrics:
@@ -44,11 +50,7 @@ class Metrics:
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         with self._lock:
             self.requests[(route, method, status)] += 1
-            counts = self.buckets[route]
-            for i, bound in enumerate(DURATION_BUCKETS):
-                if seconds <= bound:
-                    counts[i] += 1
-            counts[-1] += 1
+            self.buckets[route][bisect.bisect_left(DURATION_BUCKETS, seconds)] += 1   # per bucket; summed at render
             self.sums[route] += seconds
         if self.share_dir is not None and self._publisher_pid != os.getpid():
             self._start_publisher()
@@ -96,7 +98,8 @@ class Metrics:
             lines.append(f'kg_http_requests_total{{route="{route}",method="{method}",status="{status}"}} {n}')
         lines += ["# HELP kg_http_request_duration_seconds Time to answer a request, by route.",
                   "# TYPE kg_http_request_duration_seconds histogram"]
-        for route, counts in sorted(merged["buckets"].items()):
+        for route, per_bucket in sorted(merged["buckets"].items()):
+            counts = list(itertools.accumulate(per_bucket))        # Prometheus buckets count everything up to `le`
             for bound, n in zip(DURATION_BUCKETS, counts):
                 lines.append(f'kg_http_request_duration_seconds_bucket{{route="{route}",le="{bound}"}} {n}')
             lines.append(f'kg_http_request_duration_seconds_bucket{{route="{route}",le="+Inf"}} {counts[-1]}')
@@ -130,10 +133,72 @@ def log_request(method: str, path: str, status: int, seconds: float, size: int |
     """One JSON line per request; rows is null where the answer's format does not tell it exactly."""
     if not access_log.isEnabledFor(logging.INFO):
         return
-    access_log.info(json.dumps({
-        "time": _utc_second(int(time.time())), "method": method, "path": path,
-        "status": status, "ms": round(seconds * 1000, 2), "bytes": size, "client": client,
-        "query_hash": query_hash(query), "rows": rows}, separators=(",", ":")))
+    line = (f'{{"time":"{_utc_second(int(time.time()))}","method":{_json(method)},"path":{_json(path)},'
+            f'"status":{status},"ms":{round(seconds * 1000, 2)},"bytes":{_json(size)},"client":{_json(client)},'
+            f'"query_hash":{_json(query_hash(query))},"rows":{_json(rows)}}}')
+    handlers = access_log.handlers
+    if len(handlers) == 1 and type(handlers[0]) is LineBuffer:
+        handlers[0].write_line(line)         # the server's own handler: no LogRecord, no formatting, no write
+    else:
+        access_log.info(line)                # handlers configured elsewhere (tests, embedding applications)
+
+
+def _json(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _encode_string(value)
+    return str(value)
+
+
+class LineBuffer(logging.Handler):
+    """The access log's handler in the server: lines are gathered in memory and written out every
+    ACCESS_FLUSH_SECONDS or ACCESS_BUFFER_BYTES, whichever comes first (as nginx's `access_log … buffer=`), so
+    that a request costs no system call. A process that is killed loses at most that last second of lines."""
+
+    def __init__(self, stream):
+        super().__init__()
+        self.stream = stream
+        self._lines: list[str] = []
+        self._size = 0
+        self._buffer_lock = threading.Lock()
+        self._flusher_pid: int | None = None
+        atexit.register(self.flush)
+
+    def write_line(self, line: str) -> None:
+        with self._buffer_lock:
+            self._lines.append(line)
+            self._size += len(line) + 1
+            full = self._size >= ACCESS_BUFFER_BYTES
+        if full:
+            self.flush()
+        if self._flusher_pid != os.getpid():
+            self._start_flusher()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.write_line(self.format(record))
+
+    def flush(self) -> None:
+        with self._buffer_lock:
+            lines, self._lines, self._size = self._lines, [], 0
+        if lines:
+            try:
+                self.stream.write("\n".join(lines) + "\n")
+                self.stream.flush()
+            except (OSError, ValueError):
+                pass                          # the stream is gone: the server is stopping
+
+    def _start_flusher(self) -> None:
+        with self._buffer_lock:              # threads do not survive fork: one flusher in each process that logs
+            if self._flusher_pid == os.getpid():
+                return
+            self._flusher_pid = os.getpid()
+
+        def loop() -> None:
+            while True:
+                time.sleep(ACCESS_FLUSH_SECONDS)
+                self.flush()
+        threading.Thread(target=loop, daemon=True, name="kg-access-log").start()
 
 
 @functools.lru_cache(maxsize=4)

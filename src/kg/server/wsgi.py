@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Flask
 
 from kg.config import Config
-from kg.server import limits
+from kg.server import limits, observe
 
 RESPAWN_SECONDS = 0.2     # pause before a replacement HTTP process starts
 GRACEFUL_SECONDS = 10     # requests in flight get this long to finish on SIGTERM
@@ -72,7 +72,7 @@ def run(app: Flask, config: Config) -> None:
         app.extensions["kg.cap"] = limits.SharedCap(config.max_concurrent, share / "in-flight", http_workers(config))
     access = logging.getLogger("kg.access")
     if not access.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = observe.LineBuffer(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
         access.addHandler(handler)
         access.setLevel(logging.INFO)
