@@ -20,7 +20,7 @@ SHIPPED = ROOT / "data" / records.WIKIDATA_FILE
 
 
 def service_args(server, cache) -> list[str]:
-    return ["--api", server.api_url, "--sparql", server.sparql_url, "--cache", str(cache)]
+    return ["--api", server.api_url, "--cache", str(cache)]
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ def run(*args: str) -> int:
 
 
 def service_args(server: StandIn, cache: Path) -> list[str]:
-    return ["--api", server.api_url, "--sparql", server.sparql_url, "--cache", str(cache)]
+    return ["--api", server.api_url, "--cache", str(cache)]
 
 
 @pytest.fixture(scope="module")
@@ -257,3 +257,11 @@ def test_a_service_that_stays_down_stops_kg_link_with_one_line_and_no_file(tmp_p
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "HTTP 503" in err[0] and err[0].startswith("kg: error: ")
     assert not (tmp_path / "links.trig").exists()
+
+
+def test_client_asks_the_query_service(wikidata):
+    client = WikidataClient(wikidata.api_url, wikidata.sparql_url, None)
+    answer = client.sparql("SELECT ?born WHERE { <http://www.wikidata.org/entity/Q57808> "
+                           "<http://www.wikidata.org/prop/direct/P569> ?born }")
+    assert [b["born"]["value"][:10] for b in answer.data["results"]["bindings"]] == ["1957-07-24"]
+    assert wikidata.requests[-1]["path"] == "/sparql" and wikidata.requests[-1]["user_agent"] == USER_AGENT

@@ -230,7 +230,6 @@ def _serve(args, config: Config) -> int:
 
 def _wikidata_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--api", default=Config.wikidata_api, help="Wikidata API URL (default: %(default)s)")
-    p.add_argument("--sparql", default=Config.wikidata_sparql, help="Wikidata query service URL (default: %(default)s)")
     p.add_argument("--cache", type=Path, help="answers already fetched are read from here, so a re-run sends no "
                                               "request (default: ~/.cache/casd-kg/wikidata)")
 
@@ -238,7 +237,7 @@ def _wikidata_options(p: argparse.ArgumentParser) -> None:
 def _wikidata_client(args, config: Config):
     from kg.wikidata.client import WikidataClient
 
-    return WikidataClient(args.api, args.sparql, args.cache or config.wikidata_cache)
+    return WikidataClient(args.api, config.wikidata_sparql, args.cache or config.wikidata_cache)
 
 
 def _link(args, config: Config) -> int:
