@@ -265,3 +265,26 @@ def test_client_asks_the_query_service(wikidata):
                            "<http://www.wikidata.org/prop/direct/P569> ?born }")
     assert [b["born"]["value"][:10] for b in answer.data["results"]["bindings"]] == ["1957-07-24"]
     assert wikidata.requests[-1]["path"] == "/sparql" and wikidata.requests[-1]["user_agent"] == USER_AGENT
+
+
+def test_an_api_url_that_is_not_http_is_one_clear_line(tmp_path, capsys):
+    code = run("link", "--api", "www.wikidata.org/w/api.php", "--cache", str(tmp_path / "cache"),
+               "--out", str(tmp_path / "links.trig"))
+    err = capsys.readouterr().err
+    assert code == 2 and "'www.wikidata.org/w/api.php' is not an http(s) URL" in err and "Traceback" not in err
+
+
+def test_a_malformed_link_file_is_named_with_its_line(wikidata, tmp_path, capsys):
+    bad = tmp_path / "links.trig"
+    bad.write_text(SHIPPED.read_text().replace("casd:linkScore 1.000 ;", "casd:linkScore 1.000 ;;; ]", 1))
+    line = next(i for i, text in enumerate(bad.read_text().splitlines(), 1) if ";;; ]" in text)
+    assert run("link", "--check", *service_args(wikidata, tmp_path / "cache"), "--out", str(bad)) == 2
+    assert f"links.trig:{line}" in capsys.readouterr().err
+
+
+def test_a_cache_that_cannot_be_written_is_one_clear_line(wikidata, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert run("link", *service_args(wikidata, blocker / "cache"), "--out", str(tmp_path / "links.trig")) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the cache" in err and "--cache" in err and not (tmp_path / "links.trig").exists()

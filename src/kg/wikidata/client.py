@@ -15,6 +15,7 @@ from typing import Callable
 
 from kg import __version__
 from kg.errors import KgError
+from kg.namespaces import WIKIDATA_API
 
 USER_AGENT = (f"casd-kg/{__version__} (https://w3id.org/casd; knowledge graph of Central Asian summit diplomacy) "
               f"python-urllib")
@@ -49,6 +50,12 @@ class WikidataClient:
     timeout: float = 30.0
     sleep: Callable[[float], None] = time.sleep
     requests_sent: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        for url in (self.api_url, self.sparql_url):
+            parts = urllib.parse.urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise WikidataError(f"{url!r} is not an http(s) URL of a Wikidata service (e.g. {WIKIDATA_API})")
 
     def search(self, text: str, language: str, limit: int = 10) -> Response:
         """Items whose label or alias starts with `text` in `language` (wbsearchentities)."""
@@ -145,11 +152,15 @@ class WikidataClient:
         path = self._path(full)
         if path is None:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staging = path.with_suffix(".tmp")
-        staging.write_text(json.dumps({"url": full, "retrieved": retrieved, "data": data}, ensure_ascii=False),
-                           encoding="utf-8")
-        staging.replace(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            staging = path.with_suffix(".tmp")
+            staging.write_text(json.dumps({"url": full, "retrieved": retrieved, "data": data}, ensure_ascii=False),
+                               encoding="utf-8")
+            staging.replace(path)
+        except OSError as err:
+            raise WikidataError(f"cannot write the cache in {self.cache_dir}: {err.strerror or err}; "
+                                "give another folder with --cache") from None
 
 
 def _retry_after(header: str | None, default: float) -> float:

@@ -184,8 +184,7 @@ def verify(client: WikidataClient, store: ox.Store, links: dict[str, str]) -> li
         if qid not in fetched:
             findings.append(Finding(iri, qid, "no answer for this item"))
             continue
-        data, retrieved = fetched[qid]
-        item = parse(qid, data)
+        item, retrieved = context.items[qid], fetched[qid][1]
         if item.missing:
             findings.append(Finding(iri, qid, "the item is missing or deleted"))
             continue

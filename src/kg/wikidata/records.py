@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from kg.errors import KgError
+from kg.loading import parse_file
 from kg.namespaces import (BASE, CASD, GEO, GRAPH_LINKS, GRAPH_WIKIDATA, RES, SCHEMA, WD, WDATA, WDP, WDPQ, WDPS,
                            WDS, WDT, bind_prefixes)
 from kg.wikidata.entity import Entity, Statement, Time
@@ -53,16 +55,13 @@ def links_graph(outcomes: list[Outcome]) -> Dataset:
 
 
 def read_links(path: Path) -> dict[str, str]:
-    """Entity IRI → item id of every owl:sameAs to a Wikidata item in a link file."""
+    """Entity IRI → item id of every owl:sameAs to a Wikidata item in a link file (parsed strictly: a malformed
+    file is named with its line)."""
     if not path.is_file():
         raise KgError(f"{path}: no link file; run `kg link` first")
-    ds = Dataset()
-    try:
-        ds.parse(path, format="trig")
-    except Exception as err:                    # rdflib raises several kinds; name the file either way
-        raise KgError(f"{path}: not valid TriG: {err}") from None
-    return {str(s): str(o)[len(str(WD)):] for s, _, o, _ in ds.quads((None, OWL.sameAs, None, None))
-            if str(o).startswith(str(WD))}
+    same_as, items = str(OWL.sameAs), str(WD)
+    return {q.subject.value: q.object.value[len(items):] for q in parse_file(path)
+            if q.predicate.value == same_as and isinstance(q.object, ox.NamedNode) and q.object.value.startswith(items)}
 
 
 def wikidata_graph(items: list[tuple[Entity, str]]) -> Dataset:
