@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from kg import __version__, build, describe, examples, guard, results, shapes
+from kg import __version__, build, deepstack, describe, examples, guard, results, shapes
 from kg.config import Config
 from kg.errors import KgError, ValidationFailed
 from kg.loading import parse_files
@@ -93,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--client-burst", type=int, default=Config.client_burst, help="requests one client may send at once")
     sv.add_argument("--allow-service", action="append", default=[], metavar="URL",
                     help="an endpoint SERVICE and LOAD may reach (repeatable; none by default), e.g. https://query.wikidata.org/sparql")
+    sv.add_argument("--trust-proxy", action="append", default=[], metavar="ADDR",
+                    help="a reverse proxy (address or network) whose X-Forwarded-For names the client, for the "
+                         "per-client rate (repeatable; none by default: the peer address is the client)")
     sv.add_argument("--write-token-file", type=Path,
                     help="file holding the write token (else $KG_WRITE_TOKEN; without one the endpoint is read-only)")
     sv.set_defaults(run=_serve)
@@ -164,8 +167,9 @@ def _query(args, config: Config) -> int:
         text = args.file.read_text(encoding="utf-8")
     else:
         text = args.sparql
-    result = query(_store(args, config), text)
-    print(results.render(result, args.format))
+    store = _store(args, config)
+    # evaluated and rendered on a deep stack: the engine recurses, and an overflow would abort the process
+    print(deepstack.call(lambda: results.render(query(store, text), args.format)))
     return 0
 
 
@@ -203,7 +207,7 @@ def _load(args, config: Config) -> int:
 
 
 def _serve(args, config: Config) -> int:
-    from kg.server import create_app, wsgi
+    from kg.server import create_app, ops, proxies, wsgi
 
     token = os.environ.get("KG_WRITE_TOKEN") or None
     if args.write_token_file:
@@ -215,16 +219,22 @@ def _serve(args, config: Config) -> int:
                             query_timeout=args.timeout, max_rows=args.max_rows,
                             http_workers=args.workers, preload=tuple(args.preload),
                             client_rate=args.client_rate, client_burst=args.client_burst,
-                            allow_service=tuple(guard.check_allow_list(args.allow_service)))
+                            allow_service=tuple(guard.check_allow_list(args.allow_service)),
+                            trust_proxy=tuple(str(n) for n in proxies.parse_networks(args.trust_proxy)))
     if args.preload and not args.empty:
         raise KgError("--preload goes with --empty (the built graph and stores have their own data)")
     config = config.replace(executors=wsgi.default_executors(config) if args.executors is None else args.executors)
     config = config.replace(threads=wsgi.default_threads(config) if args.threads is None else args.threads)
-    app = create_app(config)
+    if wsgi.on_disk(config):
+        ops.check_store_directory(config)          # opened in the serving process (see wsgi.run)
+        make_app = lambda: create_app(config)
+    else:
+        app = create_app(config)
+        make_app = lambda: app
     print(f"kg: serving {'an empty store' if args.empty else args.store} at http://{args.host}:{args.port}/sparql "
           f"({'writable with the token' if token else 'read-only'}, {wsgi.http_workers(config)} HTTP process(es))",
           file=sys.stderr, flush=True)
-    wsgi.run(app, config)
+    wsgi.run(make_app, config)
     return 0
 
 

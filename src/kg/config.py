@@ -46,6 +46,7 @@ class Config:
     client_burst: int = 100           # … and send at once; more get 429 + Retry-After
     write_token: str | None = field(default=None, repr=False)
     allow_service: tuple[str, ...] = ()   # endpoints SERVICE and LOAD may reach; empty: none
+    trust_proxy: tuple[str, ...] = ()     # proxies (addresses or networks) whose X-Forwarded-For names the client
     # Wikidata (kg link, kg enrich)
     wikidata_api: str = WIKIDATA_API
     wikidata_sparql: str = WIKIDATA_SPARQL

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import formats
+from kg import deepstack, formats
 from kg.errors import KgError, QueryError
 from kg.guard import redact
 from kg.sparql_lexer import top_level_limit
@@ -83,8 +83,9 @@ class ExecutorPool:
             return answer
         except TimeoutError:
             raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped") from None
-        except (EOFError, OSError) as err:
-            raise KgError(f"the query process failed: {err}") from None
+        except (EOFError, OSError) as err:     # the process died: only that query's snapshot went with it
+            return Answer("error", message=f"evaluating this query stopped the process that ran it ({err}); "
+                                           "nothing else was affected")
         finally:
             self._release(child, healthy)
 
@@ -186,6 +187,10 @@ def _child_main(store: ox.Store, path: Path | None, recv: int, send: int) -> Non
     _close_other_fds(keep={0, 1, 2, recv, send})
     if path is not None:
         store = ox.Store.read_only(str(path))
+    deepstack.start(lambda: _serve_child(store, recv, send), "kg-query").join()   # the forking thread's stack is small
+
+
+def _serve_child(store: ox.Store, recv: int, send: int) -> None:
     while True:
         try:
             request = pickle.loads(_read(recv, None))

@@ -15,10 +15,12 @@ import queue
 import threading
 from typing import Callable
 
+from kg import deepstack
 from kg.executor import Answer, QueryTimeout, answer
 from kg.store import EmbeddedStore
 
 log = logging.getLogger("kg.inline")
+RETIRING = "this server process is being replaced after a query overran its deadline; retry the request"
 
 
 class _Job:
@@ -38,6 +40,7 @@ class InlineEvaluator:
         self.store, self.threads, self.timeout, self.max_rows = store, max(1, threads), timeout, max_rows
         self.retire: Callable[[], None] = _cannot_retire    # the WSGI server's runner replaces this per process
         self._pid = None
+        self._retiring = False
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._lock = threading.Lock()
 
@@ -45,13 +48,32 @@ class InlineEvaluator:
                  accept: str | None, requested: str | None) -> Answer:
         """The answer, or QueryTimeout (and this process's retirement) when the deadline passes first."""
         self._ensure_threads()
+        if self._retiring:
+            raise QueryTimeout(RETIRING)
         job = _Job((self.store.oxigraph, text, default_graphs, named_graphs, base_iri, accept, requested, self.max_rows))
         self._jobs.put(job)
         if not job.done.acquire(timeout=self.timeout):
-            log.warning("a query ran past %g s; this process (%d) retires", self.timeout, os.getpid())
-            self.retire()
+            self._retire()
             raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+        if job.answer is None:
+            raise QueryTimeout(RETIRING)
         return job.answer
+
+    def _retire(self) -> None:
+        """Once: leave the process to the WSGI server's retirement, and answer at once every query still waiting
+        for a thread (the threads are held by runaway queries and will not take them before the process ends)."""
+        with self._lock:
+            if self._retiring:
+                return
+            self._retiring = True
+        log.warning("a query ran past %g s; this process (%d) retires", self.timeout, os.getpid())
+        self.retire()
+        while True:
+            try:
+                waiting = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            waiting.done.release()         # answer None: "retry"
 
     def close(self) -> None:
         """Nothing to release: the threads are daemons and end with the process."""
@@ -61,9 +83,10 @@ class InlineEvaluator:
             return
         with self._lock:                 # threads do not survive fork: start them in each process that serves
             if self._pid != os.getpid():
-                self._jobs = queue.SimpleQueue()
+                self._jobs, self._retiring = queue.SimpleQueue(), False
                 for _ in range(self.threads):
-                    threading.Thread(target=self._work, args=(self._jobs,), daemon=True, name="kg-query").start()
+                    jobs = self._jobs
+                    deepstack.start(lambda: self._work(jobs), "kg-query")
                 self._pid = os.getpid()
 
     @staticmethod

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg import __version__
+from kg import __version__, deepstack, nesting
 from kg.errors import KgError, QueryError
 from kg.gate import graph_delta
 from kg.store import UpdateError
@@ -82,11 +82,14 @@ class RemoteStore:
 
     def update(self, text: str, *, base_iri: str | None = None) -> None:
         """Send an update, once the shape gate (if any) has judged it on the remote data it touches."""
+        nesting.check(text, "update")
         if self.gate is not None:
             try:
-                self.gate.check_write(RemoteView(self), text, base_iri)
+                deepstack.call(self.gate.check_write, RemoteView(self), text, base_iri)
             except SyntaxError as err:
                 raise QueryError(f"malformed update: {err}") from None
+            except (ValueError, RuntimeError) as err:          # the engine refused it on the copy
+                raise UpdateError(f"update failed: {err}") from None
         status, _, body = self._send("POST", self.endpoints.update, text.encode("utf-8"),
                                      {"Content-Type": "application/sparql-update"})
         if status >= 400:

@@ -8,10 +8,12 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from kg import deepstack, nesting
 from kg.errors import InputError, KgError, QueryError
 from kg.gate import graph_delta
 from kg.guard import redact
 from kg.namespaces import PREFIXES
+from kg.sparql_lexer import mentions, tokens
 
 DATASET_FILE = "dataset.nq"
 
@@ -49,18 +51,26 @@ def load_directory(directory: Path, source: ox.Store) -> int:
 def query(store: ox.Store, text: str, union_default_graph: bool = True, prefixes: bool = True,
           default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
           base_iri: str | None = None):
-    """Run a SPARQL query with the project's prefixes predeclared; the default graph is the union of the named graphs."""
+    """Run a SPARQL query with the project's prefixes predeclared. The dataset is the protocol's if it names one,
+    else the query's own FROM / FROM NAMED (SPARQL 1.1 §13.2), else the union of the named graphs."""
+    nesting.check(text, "query")
     dataset = {}
     if default_graphs or named_graphs:   # the protocol's dataset replaces FROM/FROM NAMED and the union default
         dataset = {"default_graph": [ox.NamedNode(g) for g in default_graphs or []],
                    "named_graphs": [ox.NamedNode(g) for g in named_graphs or []]}
+    union = union_default_graph and not dataset and not names_dataset(text)
     try:
         return store.query(text, prefixes=dict(PREFIXES) if prefixes else None, base_iri=base_iri,
-                           use_default_graph_as_union=union_default_graph and not dataset, **dataset)
+                           use_default_graph_as_union=union, **dataset)
     except SyntaxError as err:
         raise QueryError(f"malformed query: {err}") from None
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, RuntimeError) as err:
         raise QueryError(f"query failed: {redact(str(err))}") from None
+
+
+def names_dataset(text: str) -> bool:
+    """Whether a query has a FROM or FROM NAMED clause (a keyword token, not a word in a string or an IRI)."""
+    return mentions(text, "FROM") and any(tok.is_word("FROM") for tok in tokens(text))
 
 
 class UpdateError(KgError):
@@ -94,18 +104,23 @@ class EmbeddedStore:
         self._apply(text, base_iri, None)
 
     def _apply(self, text: str, base_iri: str | None, delta: tuple[list, list] | None) -> None:
+        nesting.check(text, "update")
         with self.write_lock:
-            try:
-                if self.gate is not None and delta is not None:
-                    self.gate.check_delta(self.oxigraph, *delta)
-                elif self.gate is not None:
-                    self.gate.check_write(self.oxigraph, text, base_iri)
-                self.oxigraph.update(text, base_iri=base_iri)
-            except SyntaxError as err:
-                raise QueryError(f"malformed update: {err}") from None
-            except (OSError, ValueError) as err:
-                raise UpdateError(f"update failed: {redact(str(err))}") from None
+            deepstack.call(self._judge_and_write, text, base_iri, delta)
             self.version = next(self._version)
+
+    def _judge_and_write(self, text: str, base_iri: str | None, delta: tuple[list, list] | None) -> None:
+        """The gate's verdict, then the write; every engine failure leaves the store as it was (one transaction)."""
+        try:
+            if self.gate is not None and delta is not None:
+                self.gate.check_delta(self.oxigraph, *delta)
+            elif self.gate is not None:
+                self.gate.check_write(self.oxigraph, text, base_iri)
+            self.oxigraph.update(text, base_iri=base_iri)
+        except SyntaxError as err:
+            raise QueryError(f"malformed update: {err}") from None
+        except (OSError, ValueError, RuntimeError) as err:     # RuntimeError: e.g. CREATE of a graph that exists
+            raise UpdateError(f"update failed: {redact(str(err))}") from None
 
     def graph_exists(self, graph: ox.NamedNode | ox.DefaultGraph) -> bool:
         return isinstance(graph, ox.DefaultGraph) or self.oxigraph.contains_named_graph(graph)

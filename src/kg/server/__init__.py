@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import time
 import weakref
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
 
 from kg.config import Config
 from kg.cache import ResultCache
@@ -13,9 +15,11 @@ from kg.errors import KgError
 from kg.executor import ExecutorPool
 from kg.inline import InlineEvaluator
 from kg.store import EmbeddedStore
-from kg.server import envelope, limits, observe, ops, protocol, responses
+from kg.server import envelope, limits, observe, ops, protocol, proxies, responses
 from kg.server.fastpath import QueryFastPath
 from kg.server.reply import Reply
+
+log = logging.getLogger("kg.server")
 
 # Every HTTP route the server answers, in one place: (rule, endpoint name, view, methods).
 ROUTES = [
@@ -36,6 +40,8 @@ def create_app(config: Config, store=None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
     app.register_error_handler(413, lambda _e: responses.error(413, f"The request body is larger than {config.max_upload_bytes} bytes."))
+    app.register_error_handler(HTTPException, _plain_http_error)
+    app.register_error_handler(Exception, _plain_server_error)
     app.extensions["kg.config"] = config
     app.extensions["kg.store"] = store if store is not None else ops.open_store(config)
     if isinstance(app.extensions["kg.store"], EmbeddedStore):
@@ -51,6 +57,8 @@ def create_app(config: Config, store=None) -> Flask:
     app.after_request(_finish)
     app.teardown_request(_release)
     app.wsgi_app = QueryFastPath(app)       # plain /sparql queries: same answer, without Flask's request objects
+    if config.trust_proxy:                  # outermost, so the fast path and Flask see the same client
+        app.wsgi_app = proxies.ForwardedFor(app.wsgi_app, proxies.parse_networks(config.trust_proxy))
     return app
 
 
@@ -68,6 +76,18 @@ def _close_pool(ref: weakref.ref) -> None:
     pool = ref()
     if pool is not None:
         pool.close()
+
+
+def _plain_http_error(err: HTTPException) -> Reply:
+    """Werkzeug's errors (404, 405 …) as plain text, never its HTML page."""
+    return responses.error(err.code or 500, err.description or err.name,
+                           **({"Allow": err.valid_methods and ", ".join(err.valid_methods)} if getattr(err, "valid_methods", None) else {}))
+
+
+def _plain_server_error(err: Exception) -> Reply:
+    """A fault of ours: logged with its traceback, answered in plain text without it."""
+    log.error("error answering %s %s", request.method, request.path, exc_info=err)
+    return responses.error(500, "The server failed while answering this request; the failure was logged.")
 
 
 def _admit() -> Reply | None:

@@ -78,7 +78,7 @@ class QueryFastPath:
         reply = envelope.admit(self.parts, client)
         if reply is None:
             try:
-                reply = queries.refusal(self.parts, q.text)
+                q.text, reply = queries.vet(self.parts, q.text, q.base_iri)
                 if reply is None:
                     reply, rows = queries.answer(self.parts, q)
             except Exception:                      # as Flask would: log it, answer 500

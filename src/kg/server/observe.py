@@ -105,6 +105,9 @@ class Metrics:
             lines.append(f'kg_http_request_duration_seconds_bucket{{route="{route}",le="+Inf"}} {counts[-1]}')
             lines.append(f'kg_http_request_duration_seconds_sum{{route="{route}"}} {merged["sums"][route]:.6f}')
             lines.append(f'kg_http_request_duration_seconds_count{{route="{route}"}} {counts[-1]}')
+        throttled = sum(n for (_, _, status), n in merged["requests"].items() if status == 429)
+        lines += ["# HELP kg_http_throttled_total Requests refused with 429 because their client exceeded --client-rate.",
+                  "# TYPE kg_http_throttled_total counter", f"kg_http_throttled_total {throttled}"]
         lines += ["# HELP kg_http_processes HTTP processes whose counters are included (the living and the exited).",
                   "# TYPE kg_http_processes gauge", f"kg_http_processes {processes}"]
         if quads is not None:

@@ -27,10 +27,15 @@ def open_store(config: Config) -> EmbeddedStore:
                            gate=shape_gate(config) if config.write_token else None)
     if config.store == "memory":
         return EmbeddedStore(build.check(config).store, gate=shape_gate(config))
+    return EmbeddedStore(path=check_store_directory(config), gate=shape_gate(config))
+
+
+def check_store_directory(config: Config) -> Path:
+    """The configured on-disk store's folder, or KgError if there is none (checked without opening it)."""
     path = Path(config.store)
     if not path.is_dir():
         raise KgError(f"{path}: no Oxigraph store directory here (write one with `kg load --store DIR`)")
-    return EmbeddedStore(path=path, gate=shape_gate(config))
+    return path
 
 
 def shape_gate(config: Config) -> ShapeGate:

@@ -60,7 +60,7 @@ def sparql() -> Response | Reply:
     if op is None:
         return _service_description()
     g.operation_text = op.text
-    refused = queries.refusal(current_app.extensions, op.text)
+    op.text, refused = queries.vet(current_app.extensions, op.text, _base_iri())
     if refused is not None:
         return refused
     return _run_query(op) if op.kind == "query" else _run_update(op)

@@ -13,7 +13,7 @@ from typing import Mapping
 import pyoxigraph as ox
 from werkzeug.http import parse_etags
 
-from kg import formats, guard
+from kg import formats, guard, nesting
 from kg.errors import QueryError
 from kg.executor import Answer, QueryTimeout
 from kg.remote import RemoteStoreError
@@ -42,16 +42,23 @@ def base_iri(environ: Mapping) -> str:
     return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}"
 
 
-def refusal(parts: Mapping, text: str) -> Reply | None:
-    """The error for a query or update that is too long or would fetch from a host not allowed; else None."""
+def vet(parts: Mapping, text: str, base: str | None) -> tuple[str, Reply | None]:
+    """The text to evaluate (the guard may write SERVICE and LOAD targets out in full), or the error for a query
+    or update that is too long, nests too deep or would fetch from a host not allowed. Nothing is parsed yet."""
     config = parts["kg.config"]
     if len(text) > config.max_query_length:
-        return responses.payload_too_large(config.max_query_length)
+        return text, responses.payload_too_large(config.max_query_length)
     try:
-        guard.check(text, config.allow_service)
+        nesting.check(text)
+    except QueryError as err:
+        return text, responses.bad_request(str(err))
+    try:
+        import inspect  # TEMPORARY until the guard returns text
+        if len(inspect.signature(guard.check).parameters) == 2:
+            return guard.check(text, config.allow_service) or text, None
+        return guard.check(text, config.allow_service, base) or text, None
     except guard.Refused as err:
-        return responses.forbidden(str(err))
-    return None
+        return text, responses.forbidden(str(err))
 
 
 def answer(parts: Mapping, q: QueryRequest) -> tuple[Reply, int | None]:
@@ -70,7 +77,7 @@ def answer(parts: Mapping, q: QueryRequest) -> tuple[Reply, int | None]:
         try:
             result = evaluator.evaluate(q.text, q.graphs, q.named, q.base_iri, q.accept, q.requested)
         except QueryTimeout as err:
-            return responses.error(503, str(err)), None
+            return responses.error(503, str(err), Retry_After="1"), None
     if result.status == "not-acceptable":
         return responses.not_acceptable(list(result.offered)), None
     if result.status == "unavailable":

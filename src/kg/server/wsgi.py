@@ -11,13 +11,15 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Callable
 
 from flask import Flask
 
 from kg.config import Config
-from kg.server import limits, observe
+from kg.server import limits, observe, sandbox
+from kg.server.supervisor import RESPAWN_SECONDS
 
-RESPAWN_SECONDS = 0.2     # pause before a replacement HTTP process starts
+log = logging.getLogger("kg.server")
 GRACEFUL_SECONDS = 10     # requests in flight get this long to finish on SIGTERM
 
 
@@ -46,30 +48,76 @@ def http_workers(config: Config) -> int:
     return 1 if config.write_token or on_disk else max(1, config.http_workers)
 
 
-def _retire_this_process() -> None:
-    """Stop this HTTP process gracefully (granian finishes the requests in flight, then the process exits and
-    the server starts a fresh one forked from the loaded data); exit outright if that takes longer than
-    GRACEFUL_SECONDS, since the runaway query keeps a core busy until the process ends."""
-    backstop = threading.Timer(GRACEFUL_SECONDS + 1, os._exit, (1,))
-    backstop.daemon = True
-    backstop.start()
-    signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)   # the thread whose handler stops granian
+def _retirement(query_timeout: float) -> Callable[[], None]:
+    """How an HTTP process retires after a runaway query: it stops taking connections and finishes the requests
+    in flight (each answered by its own deadline, at most `query_timeout` away), then exits, and the supervisor
+    starts a fresh one forked from the loaded data. It exits outright one second after the last deadline, since
+    the runaway query keeps a core busy until the process ends."""
+    def retire() -> None:
+        backstop = threading.Timer(query_timeout + 1, os._exit, (1,))
+        backstop.daemon = True
+        backstop.start()
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)   # the thread whose handler stops granian
+    return retire
 
 
-def run(app: Flask, config: Config) -> None:
-    """Block serving `app` on the configured host and port until SIGTERM or SIGINT."""
+def on_disk(config: Config) -> bool:
+    """An Oxigraph store in a directory (RocksDB): it must be opened in the process that serves it."""
+    return not _in_memory(config) and not config.store.startswith(("http://", "https://"))
+
+
+def run(make_app: Callable[[], Flask], config: Config) -> None:
+    """Block serving the app on the configured host and port until SIGTERM or SIGINT.
+
+    The app, and with it the data, is made here once and inherited by every HTTP process, except for an
+    on-disk store: RocksDB's background threads do not survive fork, so a store opened before the fork hangs
+    on its first flush. Each HTTP process then makes its own app (there is only one such process)."""
     from granian.constants import Interfaces
-    from granian.server import Server
 
+    from kg.server.supervisor import SupervisedServer   # imports granian, which only serving needs
+
+    if on_disk(config):
+        loader: Callable[..., Flask] = lambda *_: _in_worker(_prepared(make_app(), config), config)
+    else:
+        app = _prepared(make_app(), config)
+        loader = lambda *_: _in_worker(app, config)
+    _log_access()
+    server = SupervisedServer("kg", address=config.host, port=config.port, interface=Interfaces.WSGI,
+                              workers=http_workers(config), blocking_threads=config.threads,
+                              # a writable in-memory store lives in its one process: never replace it silently
+                              respawn_failed_workers=not (config.write_token and _in_memory(config)),
+                              respawn_interval=RESPAWN_SECONDS, workers_kill_timeout=GRACEFUL_SECONDS,
+                              log_access=False)
+    gc.collect()
+    gc.freeze()       # the loaded app and data stay out of the collector's scans (shorter pauses, fewer copied pages)
+    server.serve(target_loader=loader, wrap_loader=False)   # workers fork with the app already loaded
+
+
+def _in_worker(app: Flask, config: Config) -> Flask:
+    """Runs in each HTTP process as it starts: where nothing may be fetched, the kernel is told to refuse every new
+    network socket to this process and those it forks (kg.server.sandbox), behind the SERVICE/LOAD guard."""
+    if not config.allow_service and not config.store.startswith(("http://", "https://")):
+        if not sandbox.deny_network_sockets():
+            log.warning("could not install the seccomp filter that refuses network sockets; the guard alone applies")
+    return app
+
+
+def _prepared(app: Flask, config: Config) -> Flask:
+    """The app with what differs under a multi-process server: retirement, and limits shared between processes."""
     pool = app.extensions.get("kg.pool")
     if pool is not None and hasattr(pool, "retire"):
-        pool.retire = _retire_this_process
+        pool.retire = _retirement(config.query_timeout)
     if http_workers(config) > 1:     # the processes sum their metrics and share their limits through a folder
         share = Path(tempfile.mkdtemp(prefix="kg-shared-"))
         atexit.register(shutil.rmtree, share, True)
         app.extensions["kg.metrics"].share_dir = share
         app.extensions["kg.throttle"] = limits.SharedThrottle(config.client_rate, config.client_burst, share / "throttle")
         app.extensions["kg.cap"] = limits.SharedCap(config.max_concurrent, share / "in-flight", http_workers(config))
+    return app
+
+
+def _log_access() -> None:
+    """The access log's buffered handler on standard error, unless the embedding application set one."""
     access = logging.getLogger("kg.access")
     if not access.handlers:
         handler = observe.LineBuffer(sys.stderr)
@@ -77,11 +125,3 @@ def run(app: Flask, config: Config) -> None:
         access.addHandler(handler)
         access.setLevel(logging.INFO)
         access.propagate = False
-    server = Server("kg", address=config.host, port=config.port, interface=Interfaces.WSGI,
-                    workers=http_workers(config), blocking_threads=config.threads,
-                    # a writable store lives in its one process: never replace it silently with the data at start
-                    respawn_failed_workers=not config.write_token, respawn_interval=RESPAWN_SECONDS,
-                    workers_kill_timeout=GRACEFUL_SECONDS, log_access=False)
-    gc.collect()
-    gc.freeze()       # the loaded app and data stay out of the collector's scans (shorter pauses, fewer copied pages)
-    server.serve(target_loader=lambda *_: app, wrap_loader=False)   # workers fork with the app already loaded
