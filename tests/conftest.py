@@ -68,9 +68,10 @@ def client_sender(client):
 def http_sender(port: int):
     """A sender over a real HTTP connection to a server on loopback."""
     import http.client
+    import os
 
     def send(method: str, path: str, headers: dict, body: bytes):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=float(os.environ.get("KG_TEST_HTTP_TIMEOUT", "60")))
         try:
             conn.request(method, path, body=body or None, headers=headers)
             response = conn.getresponse()
@@ -92,12 +93,15 @@ def _wait_until_up(proc, url: str, what: str) -> None:
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(f"{what} did not start: " + proc.stderr.read().decode(errors="replace")[-2000:])
+                raise RuntimeError(f"{what} did not start: " + (proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else "see its log"))
             time.sleep(0.1)
 
 
-def start_kg_serve(*args: str, writable: bool = True):
-    """`kg serve ARGS` as its own process on a free loopback port, with the test write token unless read-only."""
+def start_kg_serve(*args: str, writable: bool = True, log=None):
+    """`kg serve ARGS` as its own process on a free loopback port, with the test write token unless read-only.
+
+    Its standard error (the access log) goes to a pipe, read when it stops; give `log` (an open file) for a
+    server that will answer more requests than a pipe holds, else the server blocks writing its log."""
     import os
     import subprocess
     import sys
@@ -108,7 +112,7 @@ def start_kg_serve(*args: str, writable: bool = True):
         env["KG_WRITE_TOKEN"] = TOKEN
     proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port), "--threads", "4",
                              "--client-rate", "100000", "--client-burst", "100000", *args],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=env, stdout=subprocess.DEVNULL, stderr=log or subprocess.PIPE)
     _wait_until_up(proc, f"http://127.0.0.1:{port}/health", "kg serve")
     return proc, port
 

@@ -1,9 +1,11 @@
 """No server-side request forgery: SERVICE and LOAD reach only allow-listed endpoints; nothing else is fetched."""
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
+import pyoxigraph as ox
 import pytest
 
 from conftest import TOKEN
@@ -176,3 +178,123 @@ def test_rdf_xml_external_entity_is_not_fetched(listener):
     client().put("/store?default", data=body, content_type="application/rdf+xml",
                  headers={"Authorization": f"Bearer {TOKEN}"})
     assert listener.connections == 0
+
+
+# ---------------------------------------------------------------- issue 10, part 2: the engine reads what was checked
+
+
+@pytest.fixture()
+def other():
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+def _run(text: str, update: bool = False) -> None:
+    """Evaluate the text with the engine, as the server does with what guard.check returned."""
+    with contextlib.suppress(SyntaxError, OSError, ValueError, RuntimeError):
+        ox.Store().update(text) if update else list(ox.Store().query(text))
+
+
+BYPASSES = [
+    ("SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/\\u0078> {{ ?x ?p ?o }} }}", False),
+    ("PREFIX ex: <http://e/> SELECT * WHERE {{ ?s ex:a\\# ?o SERVICE <http://127.0.0.1:{port}/x> {{ }} }}", False),
+    ("PREFIX ex: <http://e/> SELECT * {{ ?s ?p ex:a\\' SERVICE <http://127.0.0.1:{port}/x> {{ }} ?s ?p 'z' }}", False),
+    ("LOAD <http://127.0.0.1:{port}/x-\\u0075>", True),
+]
+
+
+@pytest.mark.parametrize("template, update", BYPASSES)
+def test_the_four_reported_bypasses_are_refused(listener, template, update):
+    text = template.format(port=listener.port)
+    _run(text, update)                                   # the engine left alone does connect: a real bypass
+    assert listener.connections >= 1
+    with pytest.raises(guard.Refused, match="allow-list"):      # refused before evaluation: nothing is sent
+        guard.check(text, [])
+
+
+def test_the_engine_decodes_escapes_only_in_iris_and_strings(listener):
+    assert guard._engine_decodes_whole_text() is False
+    text = f"SELECT * WHERE {{ \\u0053ERVICE <http://127.0.0.1:{listener.port}/> {{ }} }}"
+    assert guard.check(text, []) is text                 # no keyword can be read: the fast exit
+    _run(text)
+    assert listener.connections == 0
+
+
+def test_an_escaped_endpoint_is_checked_decoded(listener):
+    allowed = f"http://127.0.0.1:{listener.port}/A"
+    text = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/\\u+041> {{ }} }}"   # from_str_radix takes +
+    assert f"SERVICE <{allowed}>" in guard.check(text, [allowed])
+    with pytest.raises(guard.Refused, match="cannot be resolved"):
+        guard.check(f"SELECT * {{ SERVICE <http://127.0.0.1:{listener.port}/\\uD800> {{ }} }}", [allowed])
+
+
+def test_the_operand_the_engine_uses_is_the_one_checked(listener, other):
+    """`SERVICE SILENTf:x` is SERVICE SILENT f:x to the engine; the rewrite pins the operand that was checked."""
+    text = (f"PREFIX SILENTf: <http://127.0.0.1:{listener.port}/> PREFIX f: <http://127.0.0.1:{other.port}/> "
+            "SELECT * WHERE { SERVICE SILENTf:sparql { ?s ?p ?o } }")
+    _run(text)
+    assert other.connections >= 1 and listener.connections == 0        # the engine's own reading
+    seen, out = other.connections, guard.check(text, [f"http://127.0.0.1:{listener.port}/sparql"])
+    _run(out)
+    assert listener.connections >= 1 and other.connections == seen
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE {{ SERVICESILENT<http://127.0.0.1:{port}/>{{}} }}",
+    "SELECT * WHERE {{ ?s ?p trueSERVICE <http://127.0.0.1:{port}/> {{}} }}",
+    "SELECT * WHERE {{ ?s ?p \"x\"@en-SERVICE <http://127.0.0.1:{port}/> {{}} }}",
+    "PREFIX ex: <http://e/> SELECT * WHERE {{ ?s ?p ex:a.b.SERVICE <http://127.0.0.1:{port}/> {{}} }}",
+    "SELECT * WHERE {{ _:service ?p ?o }}",
+    "SELECT * WHERE {{ SERVICE {{ }} }}",
+    "INSERT DATA {{ <http://a/> <http://b/> 1 }} ; lOaD <http://127.0.0.1:{port}/x>",
+])
+def test_words_the_engine_might_read_otherwise_are_refused(listener, text):
+    text = text.format(port=listener.port)
+    with pytest.raises(guard.Refused):
+        guard.check(text, [f"http://127.0.0.1:{listener.port}/x"] if "lOaD" not in text else [])
+
+
+def test_a_prefixed_name_holding_the_word_becomes_an_iri(listener):
+    text = f"PREFIX ex: <http://e/> SELECT * WHERE {{ ?s ?p ex:z.sErViCe <http://127.0.0.1:{listener.port}/> {{}} }}"
+    out = guard.check(text, [])
+    assert "<http://e/z.\\u0073ErViCe>" in out
+    _run(out)
+    assert listener.connections == 0
+
+
+def test_prefixes_redeclared_between_update_operations(listener, other):
+    a, f = f"http://127.0.0.1:{listener.port}/", f"http://127.0.0.1:{other.port}/"
+    early = f"PREFIX p: <{a}> INSERT DATA {{ <http://a/> <http://b/> 1 }} ;\nPREFIX p: <{f}> LOAD p:x"
+    with pytest.raises(guard.Refused, match=f"{f}x"):
+        guard.check(early, [a + "x"])
+    late = f"PREFIX p: <{f}> INSERT DATA {{ <http://a/> <http://b/> 1 }} ;\nPREFIX p: <{a}> LOAD SILENT p:x"
+    out = guard.check(late, [a + "x"])
+    assert f"LOAD SILENT <{a}x>" in out
+    _run(out, update=True)                    # pyoxigraph 0.5.13 takes no PREFIX after ';': a syntax error
+    assert other.connections == 0
+
+
+def test_base_and_the_given_base_iri(listener):
+    url = f"http://127.0.0.1:{listener.port}/"
+    assert f"<{url}sparql>" in guard.check(f"BASE <{url}> SELECT * {{ SERVICE <sparql> {{}} }}", [url + "sparql"])
+    assert f"<{url}sparql>" in guard.check("SELECT * { SERVICE <sparql> {} }", [url + "sparql"], base_iri=url + "q")
+    for base, match in ((None, "BASE"), ("http://127.0.0.1:1/", "allow-list")):
+        with pytest.raises(guard.Refused, match=match):
+            guard.check("SELECT * { SERVICE <sparql> {} }", [url + "sparql"], base_iri=base)
+    with pytest.raises(guard.Refused, match=r"\./"):
+        guard.check(f"SELECT * {{ SERVICE <{url}a/../sparql> {{}} }}", [f"{url}a/../sparql"])
+
+
+def test_mentions_of_the_words_keep_their_meaning():
+    data = 'PREFIX ex: <http://ex.org/> INSERT DATA { ex:s ex:SERVICE "load \\"SERVICE\\" here" ; ex:load ex:x }'
+    query = ('PREFIX ex: <http://ex.org/> # a SERVICE in a comment\n'
+             'SELECT ?service ?o WHERE { ?service ex:SERVICE ?o ; ex:load ?l . FILTER(CONTAINS(?o, "SERVICE")) '
+             "FILTER(?l = <http://ex.org/x>) }")
+    store = ox.Store()
+    store.update(data)
+    out = guard.check(query, [])
+    assert out != query and "SERVICE" not in out.upper().replace("?SERVICE", "")
+    assert [list(map(str, r)) for r in store.query(out)] == [list(map(str, r)) for r in store.query(query)] != []
+    text = "SELECT ?service ?loaded WHERE { ?service ?p ?loaded }"        # only variables: returned unchanged
+    assert guard.check(text, []) is text

@@ -1,8 +1,14 @@
-"""A small SPARQL tokeniser: enough to find the IRIs a request would fetch and where USING clauses go.
+"""A SPARQL tokeniser that reads a request the way the engine's parser does.
 
-It never decides whether a query is valid (the engine's parser does that); it only sees keywords, IRIs,
-prefixed names and variables outside strings and comments, so that a query that merely mentions a word
-such as SERVICE in a string or a comment is not mistaken for one that uses it.
+It never decides whether a query is valid (the engine's parser does that); it finds keywords, IRIs, prefixed
+names, variables, strings and comments so that callers can find the IRIs a request would fetch, where USING
+clauses go, and so that a query that merely mentions a word such as SERVICE in a string is not taken for one
+that uses it. The terminals follow the grammar in Oxigraph's lib/spargebra/src/parser.rs (the peg grammar of
+spargebra 0.4, the parser in pyoxigraph 0.5.13), which differs from SPARQL 1.1 §19.8 in places: PN_LOCAL
+allows only one run of dots (`ex:a.b.c` is `ex:a.b` then `.c`), PN_CHARS_BASE stops at U+FFFD, an IRIREF
+may hold `\\uXXXX`/`\\UXXXXXXXX` escapes (read by `u32::from_str_radix`, which also takes a leading `+`),
+and strings may hold them too. The engine does NOT decode escapes over the whole text (its
+`standard-unicode-escaping` feature is off): `\\u0053ELECT` is a syntax error, `"a\\u0022b"` is `a"b`.
 """
 from __future__ import annotations
 
@@ -11,18 +17,35 @@ from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import urljoin
 
-_TOKEN = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
-  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*)?:(?:[\w:%\\\-\u00B7-\uFFFF](?:[\w.:%\\\-\u00B7-\uFFFF]*[\w:%\\\-\u00B7-\uFFFF])?)?)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<number>[0-9]+)
+_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F"
+         "\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD")              # PN_CHARS_BASE (engine)
+_U = _BASE + "_"                                                              # PN_CHARS_U
+_CHARS = _U + "\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"                         # PN_CHARS
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"                            # PERCENT | PN_LOCAL_ESC
+_ECHAR = r"\\[tbnrf\"'\\]"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"                                # strings: HEX only
+_IRI_UCHAR = r"\\u[+0-9A-Fa-f][0-9A-Fa-f]{3}|\\U[+0-9A-Fa-f][0-9A-Fa-f]{7}"    # IRIs: from_str_radix
+_PREFIX = f"[{_BASE}][{_CHARS}]*+(?:\\.++[{_CHARS}]++)*+"                      # PN_PREFIX
+_LOCAL = f"(?:[{_U}:0-9]|{_PLX})(?:[{_CHARS}:]|{_PLX})*+(?:\\.++(?:[{_CHARS}:]|{_PLX})++)?+"
+# Possessive repeats (`*+`) give the PEG's greedy, never-backtracking reading of each terminal.
+_TOKEN = re.compile(f"""
+    (?P<ws>[ \\t\\r\\n]++)
+  | (?P<comment>\\#[^\\r\\n]*+)
+  | (?P<iri><(?:[^<>"{{}}|^`\\\\\\x00-\\x20]|{_IRI_UCHAR})*+>)
+  | (?P<string>'''(?:(?:''|')?+(?:[^'\\\\]|{_ECHAR}|{_UCHAR}))*+'''
+      |\"\"\"(?:(?:\"\"|\")?+(?:[^\"\\\\]|{_ECHAR}|{_UCHAR}))*+\"\"\"
+      |'(?:[^'\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*+'
+      |"(?:[^"\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*+")
+  | (?P<var>[?$][{_U}0-9][{_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*+)
+  | (?P<bnode>_:[{_U}0-9][{_CHARS}]*+(?:\\.++[{_CHARS}]++)*+)
+  | (?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)
+  | (?P<langtag>@[a-zA-Z]++(?:-[a-zA-Z0-9]++)*+(?:--[a-zA-Z]++)?+)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*+)
+  | (?P<number>[0-9]++)
   | (?P<other>.)
 """, re.X | re.S)
-
+_PUBLIC_KIND = {"bnode": "pname", "langtag": "other"}
+_ESCAPE = re.compile(r"\\u([+0-9A-Fa-f][0-9A-Fa-f]{3})|\\U([+0-9A-Fa-f][0-9A-Fa-f]{7})")
 
 _TAIL_LIMIT = re.compile(r"(?<![\w:])LIMIT\s+([0-9]+)", re.I)
 _COMMENT = re.compile(r"#[^\n\r]*")
@@ -37,27 +60,62 @@ class Token:
     start: int
 
     def is_word(self, *words: str) -> bool:
+        """Whether the token is one of the (upper-case) keywords, in any case."""
         return self.kind == "word" and self.text.upper() in words
+
+    @property
+    def end(self) -> int:
+        """Where the token ends in the request."""
+        return self.start + len(self.text)
+
+
+def lex(text: str) -> list[Token]:
+    """Every token of the request, whitespace and comments included, in the engine's own kinds
+    (iri, string, var, bnode, pname, langtag, word, number, other, ws, comment); they cover the text."""
+    return [Token(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]
 
 
 def tokens(text: str) -> list[Token]:
-    """The significant tokens of a query or update (no whitespace, no comments)."""
+    """The significant tokens of a query or update (no whitespace, no comments), in the public kinds
+    iri/string/pname/var/word/number/other (a blank node label counts as a pname, a language tag as other)."""
     out = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if kind not in ("ws", "comment"):
-            out.append(Token(kind, m.group(), m.start()))
+            out.append(Token(_PUBLIC_KIND.get(kind, kind), m.group(), m.start()))
     return out
+
+
+def decode_iri(body: str) -> str | None:
+    """An IRIREF's text between < and > with its escapes decoded as the engine's unescape_iriref does; None
+    for a backslash that starts no escape, or an escape that stands for no character (a surrogate, or past
+    U+10FFFF: Rust's char::from_u32 refuses those)."""
+    if "\\" not in body:
+        return body
+    if "\\" in _ESCAPE.sub("", body):
+        return None
+    codes = [int(m.group(1) or m.group(2), 16) for m in _ESCAPE.finditer(body)]   # int() takes a leading +
+    if any(0xD800 <= code <= 0xDFFF or code > 0x10FFFF for code in codes):       # as from_str_radix does
+        return None
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), body)
+
+
+def local_name(pname: str) -> tuple[str, str]:
+    """(prefix, local part with its PN_LOCAL_ESC backslashes removed, as the engine's PNAME_LN does)."""
+    prefix, _, local = pname.partition(":")
+    return prefix, local.replace("\\", "")
 
 
 def resolve(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
     """The absolute IRI an IRI token or prefixed name stands for; None if it is neither or cannot be resolved."""
     if token.kind == "iri":
-        ref = token.text[1:-1]
+        ref = decode_iri(token.text[1:-1])
+        if ref is None:
+            return None
         return urljoin(base, ref) if base else ref
     if token.kind == "pname":
-        prefix, _, local = token.text.partition(":")
-        return prefixes[prefix] + local if prefix in prefixes else None
+        prefix, local = local_name(token.text)
+        return prefixes[prefix] + local if prefixes.get(prefix) is not None else None
     return None
 
 

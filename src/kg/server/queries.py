@@ -53,10 +53,7 @@ def vet(parts: Mapping, text: str, base: str | None) -> tuple[str, Reply | None]
     except QueryError as err:
         return text, responses.bad_request(str(err))
     try:
-        import inspect  # TEMPORARY until the guard returns text
-        if len(inspect.signature(guard.check).parameters) == 2:
-            return guard.check(text, config.allow_service) or text, None
-        return guard.check(text, config.allow_service, base) or text, None
+        return guard.check(text, config.allow_service, base), None
     except guard.Refused as err:
         return text, responses.forbidden(str(err))
 
