@@ -1,11 +1,14 @@
 """Evaluate queries inside the HTTP process of a read-only server: no hand-off to another process per query.
 
-pyoxigraph releases the GIL while it evaluates but cannot cancel a query. Here each query runs on one of the
-process's own evaluation threads while the request thread waits for it until the deadline. A query still
-running then is answered 503 at once and the process retires: the WSGI server stops giving it requests, lets
-the ones in flight finish and replaces it with a fresh process forked from the same loaded data, so the
-runaway query dies with the old process and the other HTTP processes answer meanwhile. Only a read-only
-store may be served this way: a writable in-memory store lives in one process and must never be dropped.
+pyoxigraph releases the GIL while it evaluates but cannot cancel a query. Under `kg serve` the evaluator is
+`direct`: the HTTP front's request thread (a deep-stack thread) evaluates, and the front's event loop keeps
+the deadline (kg.server.bodies, kg.server.wsgi). Elsewhere (an embedding WSGI server, the tests) each query
+runs on one of the process's own deep-stack evaluation threads while the request thread waits for it until
+the deadline. Either way a query still running then is answered 503 at once and the process retires: it
+stops taking requests, answers those still waiting at once, and is replaced by a fresh process forked from
+the same loaded data, so the runaway query dies with the old process while the others answer. Only a
+read-only store may be served this way: a writable in-memory store lives in one process and must never be
+dropped.
 """
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ class InlineEvaluator:
     def __init__(self, store: EmbeddedStore, threads: int, timeout: float, max_rows: int):
         self.store, self.threads, self.timeout, self.max_rows = store, max(1, threads), timeout, max_rows
         self.retire: Callable[[], None] = _cannot_retire    # the WSGI server's runner replaces this per process
+        self.direct = False          # evaluate on the calling thread: set when the HTTP front keeps the deadline
         self._pid = None
         self._retiring = False
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
@@ -47,6 +51,9 @@ class InlineEvaluator:
     def evaluate(self, text: str, default_graphs: list[str], named_graphs: list[str], base_iri: str | None,
                  accept: str | None, requested: str | None) -> Answer:
         """The answer, or QueryTimeout (and this process's retirement) when the deadline passes first."""
+        if self.direct:              # the caller keeps the deadline and runs on a deep stack (kg.server.bodies)
+            return answer(self.store.oxigraph, text, default_graphs, named_graphs, base_iri, accept, requested,
+                          self.max_rows)
         self._ensure_threads()
         if self._retiring:
             raise QueryTimeout(RETIRING)

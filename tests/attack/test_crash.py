@@ -17,7 +17,7 @@ from kg.errors import QueryError
 
 QUERY = {"Content-Type": "application/sparql-query"}
 UPDATE = {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"}
-NESTED = ["brace", "paren", "optional", "not", "path-paren", "update-brace"]     # deep by brackets or prefix operators
+NESTED = ["brace", "paren", "optional", "not", "path-paren", "bnode", "collection", "update-brace"]     # deep by brackets or prefix operators
 CHAINED = ["and", "plus", "union"]                                                 # long, but flat for the limit
 
 

@@ -1,4 +1,6 @@
-"""Serve the app with granian (HTTP in Rust, the app in forked worker processes), which stops gracefully on SIGTERM."""
+"""Serve the app with granian: HTTP in Rust, the app in forked worker processes kept alive by our supervisor, each
+behind the RSGI front of kg.server.bodies (bodies read within a deadline, then the app on a request thread);
+graceful stop on SIGTERM. The Flask app itself stays a WSGI app, as the tests and embedders use it."""
 from __future__ import annotations
 
 import atexit
@@ -10,13 +12,15 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
 from flask import Flask
 
 from kg.config import Config
-from kg.server import limits, observe, sandbox
+from kg.inline import RETIRING, InlineEvaluator
+from kg.server import envelope, limits, observe, responses, sandbox
 from kg.server.supervisor import RESPAWN_SECONDS
 
 log = logging.getLogger("kg.server")
@@ -33,8 +37,8 @@ def default_executors(config: Config) -> int:
 
 
 def default_threads(config: Config) -> int:
-    """Request threads per HTTP process. granian's idle request threads spin (sched_yield) while waiting for
-    work, which on a small machine takes CPU from the queries: with several processes, two threads each."""
+    """Request threads per HTTP process (kg.server.bodies): with several processes, two each, as every thread
+    more contends for the interpreter's lock with the others on a small machine."""
     return 2 if http_workers(config) > 1 else Config.threads
 
 
@@ -44,8 +48,7 @@ def http_workers(config: Config) -> int:
     Each process holds its own copy-on-write copy of an in-memory store, so a write in one would not be seen by
     the others; an on-disk store is not shared across fork. Everything else runs in one process.
     """
-    on_disk = not _in_memory(config) and not config.store.startswith(("http://", "https://"))
-    return 1 if config.write_token or on_disk else max(1, config.http_workers)
+    return 1 if config.write_token or on_disk(config) else max(1, config.http_workers)
 
 
 def _retirement(query_timeout: float) -> Callable[[], None]:
@@ -82,15 +85,46 @@ def run(make_app: Callable[[], Flask], config: Config) -> None:
         app = _prepared(make_app(), config)
         loader = lambda *_: _in_worker(app, config)
     _log_access()
-    server = SupervisedServer("kg", address=config.host, port=config.port, interface=Interfaces.WSGI,
-                              workers=http_workers(config), blocking_threads=config.threads,
+    # RSGI, not WSGI: granian's WSGI interface holds a request thread while a body trickles in, without a deadline
+    server = SupervisedServer("kg", address=config.host, port=config.port, interface=Interfaces.RSGI,
+                              workers=http_workers(config),
                               # a writable in-memory store lives in its one process: never replace it silently
                               respawn_failed_workers=not (config.write_token and _in_memory(config)),
                               respawn_interval=RESPAWN_SECONDS, workers_kill_timeout=GRACEFUL_SECONDS,
                               log_access=False)
     gc.collect()
     gc.freeze()       # the loaded app and data stay out of the collector's scans (shorter pauses, fewer copied pages)
-    server.serve(target_loader=loader, wrap_loader=False)   # workers fork with the app already loaded
+    server.serve(target_loader=lambda *_: _front(loader(), config), wrap_loader=False)   # forks with the app loaded
+
+
+def _front(app: Flask, config: Config) -> "bodies.BodyFront":
+    """The RSGI front of this HTTP process. Where queries are evaluated in it (a read-only in-memory server),
+    its request threads evaluate them and its loop keeps their deadline; an overrun is answered 503 and this
+    process retires (its runaway thread ends with it), and so is every request still waiting for a thread."""
+    from kg.server import bodies
+
+    pool = app.extensions.get("kg.pool")
+    if not isinstance(pool, InlineEvaluator):
+        return bodies.BodyFront(app, config.threads, config.max_upload_bytes)
+    pool.direct = True
+    retire = _retirement(config.query_timeout)
+    retired = threading.Event()
+
+    def overrun(environ: dict, waiting: bool) -> tuple[int, list[tuple[str, str]], bytes]:
+        message = RETIRING if waiting else f"the query ran longer than {config.query_timeout:g} s and was stopped"
+        if not waiting and not retired.is_set():
+            retired.set()
+            log.warning("a query ran past %g s; this process (%d) retires", config.query_timeout, os.getpid())
+            retire()
+        path = environ.get("PATH_INFO", "")
+        reply = envelope.finish_reply(app.extensions, responses.error(503, message, Retry_After="1"),
+                                      method=environ.get("REQUEST_METHOD", ""), path=path,
+                                      route=path.strip("/") or "unknown", accept_encoding=None,
+                                      started=time.perf_counter() - (0 if waiting else config.query_timeout),
+                                      client=environ.get("REMOTE_ADDR"), text=None, rows=None)
+        return reply.status, reply.headers, reply.body
+    return bodies.BodyFront(app, config.threads, config.max_upload_bytes, deadline=config.query_timeout,
+                            overrun=overrun)
 
 
 def _in_worker(app: Flask, config: Config) -> Flask:
@@ -103,10 +137,7 @@ def _in_worker(app: Flask, config: Config) -> Flask:
 
 
 def _prepared(app: Flask, config: Config) -> Flask:
-    """The app with what differs under a multi-process server: retirement, and limits shared between processes."""
-    pool = app.extensions.get("kg.pool")
-    if pool is not None and hasattr(pool, "retire"):
-        pool.retire = _retirement(config.query_timeout)
+    """The app with what differs under a multi-process server: limits shared between processes."""
     if http_workers(config) > 1:     # the processes sum their metrics and share their limits through a folder
         share = Path(tempfile.mkdtemp(prefix="kg-shared-"))
         atexit.register(shutil.rmtree, share, True)
