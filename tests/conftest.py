@@ -15,6 +15,30 @@ TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 SHARED = ROOT.parent / "shared"
+NO_SHARED = ("needs ../shared beside the checkout (the W3C SPARQL 1.1 and SHACL test suites and the source corpus, "
+             "laid there in CI); a bare clone skips it")
+
+# W3C suites record each test's outcome here (suite -> test -> passed); the pass counts are printed at the end.
+W3C_OUTCOMES: dict[str, dict[str, bool]] = {}
+W3C_SIZES: dict[str, int] = {}
+
+
+def record_w3c(suite: str, size: int, test: str, passed: bool) -> None:
+    """Note one W3C test's outcome for the summary printed after the run."""
+    W3C_SIZES[suite] = size
+    W3C_OUTCOMES.setdefault(suite, {})[test] = passed
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The W3C pass counts, whatever order the tests ran in (or why the suites did not run)."""
+    if not W3C_SIZES:
+        if not SHARED.exists():
+            terminalreporter.write_line(f"W3C suites: not run; {NO_SHARED}")
+        return
+    terminalreporter.section("W3C conformance")
+    for suite, size in sorted(W3C_SIZES.items()):
+        outcomes = W3C_OUTCOMES.get(suite, {})
+        terminalreporter.write_line(f"{suite}: {sum(outcomes.values())}/{size} passed ({len(outcomes)} run)")
 
 
 @pytest.fixture(scope="session")

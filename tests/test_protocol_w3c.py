@@ -3,17 +3,22 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import TOKEN, W3C_PROTOCOL, client_sender, http_sender
+from conftest import NO_SHARED, TOKEN, W3C_PROTOCOL, client_sender, http_sender, record_w3c
 from kg.config import Config
 from kg.server import create_app
 
 if not W3C_PROTOCOL.exists():
-    pytest.skip("../shared/w3c is not beside this checkout", allow_module_level=True)
+    pytest.skip(NO_SHARED, allow_module_level=True)
 
 import w3c_protocol  # noqa: E402
 
 TESTS = w3c_protocol.load(W3C_PROTOCOL)
-RESULTS: dict[str, dict[str, bool]] = {"client": {}, "server": {}, "server fronting oxigraph serve": {}}
+
+def _run(where: str, test, send) -> None:
+    suite = f"W3C SPARQL 1.1 Protocol ({where})"
+    record_w3c(suite, len(TESTS), test.name, False)
+    w3c_protocol.run(test, send, "/sparql", "/store", TOKEN)
+    record_w3c(suite, len(TESTS), test.name, True)
 
 
 @pytest.fixture(scope="module")
@@ -27,30 +32,17 @@ def test_manifest_has_34_tests():
 
 @pytest.mark.parametrize("test", TESTS, ids=[t.name for t in TESTS])
 def test_w3c_protocol_in_process(client, test):
-    RESULTS["client"][test.name] = False
-    w3c_protocol.run(test, client_sender(client), "/sparql", "/store", TOKEN)
-    RESULTS["client"][test.name] = True
+    _run("in-process app", test, client_sender(client))
 
 
 @pytest.mark.parametrize("test", TESTS, ids=[t.name for t in TESTS])
 def test_w3c_protocol_real_server(empty_server, test):
-    RESULTS["server"][test.name] = False
-    w3c_protocol.run(test, http_sender(empty_server), "/sparql", "/store", TOKEN)
-    RESULTS["server"][test.name] = True
+    _run("kg serve", test, http_sender(empty_server))
 
 
 @pytest.mark.parametrize("test", TESTS, ids=[t.name for t in TESTS])
 def test_w3c_protocol_remote_store(remote_server, test):
-    RESULTS["server fronting oxigraph serve"][test.name] = False
-    w3c_protocol.run(test, http_sender(remote_server), "/sparql", "/store", TOKEN)
-    RESULTS["server fronting oxigraph serve"][test.name] = True
-
-
-def test_print_w3c_protocol_pass_count(capsys):
-    with capsys.disabled():
-        for where, results in RESULTS.items():
-            print(f"\nW3C SPARQL 1.1 Protocol ({where}): {sum(results.values())}/{len(TESTS)} passed")
-    assert all(len(r) == len(TESTS) for r in RESULTS.values())
+    _run("kg serve fronting oxigraph serve", test, http_sender(remote_server))
 
 
 def test_runner_fails_an_endpoint_that_says_yes_to_everything():

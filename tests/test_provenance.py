@@ -7,7 +7,7 @@ import pytest
 from rdflib import Dataset, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from conftest import ROOT
+from conftest import NO_SHARED, ROOT
 from kg import provenance
 from kg.config import Config
 from kg.errors import ProvenanceError
@@ -40,7 +40,7 @@ def test_source_text_is_the_corpus_copy():
     shipped = ROOT / "data" / "sources" / "avim-blog-50.txt"
     corpus = ROOT.parent / "shared" / "corpus" / "avim-blog-50.txt"
     if not corpus.exists():
-        pytest.skip("../shared/corpus is not beside this checkout")
+        pytest.skip(NO_SHARED)
     assert shipped.read_bytes() == corpus.read_bytes()
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED
+from conftest import NO_SHARED, SHARED, record_w3c
 
 SUITE = SHARED / "w3c" / "shacl" / "tests"
 if not SUITE.exists():
-    pytest.skip("../shared/w3c is not beside this checkout", allow_module_level=True)
+    pytest.skip(NO_SHARED, allow_module_level=True)
 
 import shacl_w3c  # noqa: E402
 
@@ -21,7 +21,6 @@ KNOWN_FAILURES: dict[str, str] = {
                                     "constraint only for the literal true, so the suite expects it to be ignored",
     "sparql/pre-binding/shapesGraph-001": "pySHACL raises NotImplementedError for $shapesGraph in SHACL-SPARQL",
 }
-OUTCOMES: dict[str, bool] = {}
 
 
 def test_suite_has_the_core_and_sparql_tests():
@@ -32,17 +31,9 @@ def test_suite_has_the_core_and_sparql_tests():
     pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[t.id])) if t.id in KNOWN_FAILURES else t
     for t in TESTS], ids=[t.id for t in TESTS])
 def test_w3c_shacl_core(test):
-    OUTCOMES[test.id] = False
+    tests = CORE if test in CORE else SPARQL
+    suite = f"W3C SHACL {'core' if tests is CORE else 'SHACL-SPARQL'} (through kg.shapes.validate)"
+    record_w3c(suite, len(tests), test.id, False)
     passed, why = shacl_w3c.run(test)
-    OUTCOMES[test.id] = passed
+    record_w3c(suite, len(tests), test.id, passed)
     assert passed, why
-
-
-def test_print_w3c_shacl_pass_count(capsys):
-    passed = sum(OUTCOMES.values())
-    with capsys.disabled():
-        for name, tests in (("core", CORE), ("SHACL-SPARQL", SPARQL)):
-            print(f"\nW3C SHACL {name}: {sum(OUTCOMES.get(t.id, False) for t in tests)}/{len(tests)} passed "
-                  f"through kg.shapes.validate")
-    assert len(OUTCOMES) == len(TESTS)
-    assert passed == len(TESTS) - len(KNOWN_FAILURES)
