@@ -225,6 +225,7 @@ def _serve(args, config: Config) -> int:
         raise KgError("--preload goes with --empty (the built graph and stores have their own data)")
     config = config.replace(executors=wsgi.default_executors(config) if args.executors is None else args.executors)
     config = config.replace(threads=wsgi.default_threads(config) if args.threads is None else args.threads)
+    listening = wsgi.listen(config)                 # a port already taken fails here, before the graph is built
     if wsgi.on_disk(config):
         ops.check_store_directory(config)          # opened in the serving process (see wsgi.run)
         make_app = lambda: create_app(config)
@@ -234,7 +235,7 @@ def _serve(args, config: Config) -> int:
     print(f"kg: serving {'an empty store' if args.empty else args.store} at http://{args.host}:{args.port}/sparql "
           f"({'writable with the token' if token else 'read-only'}, {wsgi.http_workers(config)} HTTP process(es))",
           file=sys.stderr, flush=True)
-    wsgi.run(make_app, config)
+    wsgi.run(make_app, config, listening)
     return 0
 
 

@@ -20,6 +20,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 
 from conftest import TOKEN, http_sender, start_kg_serve  # noqa: E402
 from deep_texts import CRASH_DEPTHS, build, longest  # noqa: E402
+from test_crash import _answers  # noqa: E402
 from kg.config import Config  # noqa: E402
 
 QUERY = {"Content-Type": "application/sparql-query"}
@@ -49,9 +50,8 @@ def _replay(label: str, args: list[str], writable: bool, cases, headers) -> dict
                     problems.append(f"{name}: {status}")
                 if status >= 400 and not head.get("content-type", "").startswith("text/plain"):
                     problems.append(f"{name}: {status} is not plain text")
-                ok, _, _ = send("POST", "/sparql", QUERY, b"ASK {}")
-                if ok != 200:
-                    problems.append(f"after {name}: ASK answered {ok}")
+                if not _answers(send):
+                    problems.append(f"after {name}: ASK was not answered 200")
             except OSError as err:
                 problems.append(f"{name}: no answer ({err})")
             if proc.poll() is not None:

@@ -19,7 +19,7 @@ import socket
 import time
 from typing import Any, Callable
 
-from granian.net import SocketSpec
+from granian._granian import SocketHolder
 from granian.server.mp import MPServer
 
 RESPAWN_SECONDS = 0.2        # pause before replacing a worker that had been running for a while
@@ -32,15 +32,20 @@ log = logging.getLogger("kg.server")
 class SupervisedServer(MPServer):
     """granian's multi-process server with one listening socket and a main loop that always replaces dead workers."""
 
+    listening: socket.socket | None = None    # bound by the caller (kg.server.wsgi.listen) before serving
+
     def _init_shared_socket(self) -> None:
         """One listening socket, held here and shared by every worker. granian on Linux gives each worker a socket
-        of its own (SO_REUSEPORT): connections the kernel queued at a worker that retires are reset with it, and
-        while no worker is alive connections are refused. A shared socket keeps them queued for the next one."""
-        self._shd = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()
-        self._sfd = self._shd.get_fd()
-        self._ssp = None
-        self._sso = socket.socket(fileno=self._sfd)
+        of its own (SO_REUSEPORT): connections the kernel queued at a worker that retires are reset with it, while
+        no worker is alive connections are refused, and a second server on the same port shares it silently.
+        A shared socket, bound without SO_REUSEPORT, keeps them queued for the next worker."""
+        if self.listening is None:
+            raise RuntimeError("SupervisedServer needs its listening socket: set .listening before serve()")
+        self._sso = self.listening
         self._sso.set_inheritable(True)
+        self._sfd = self._sso.fileno()
+        self._shd = SocketHolder(self._sfd, False, self.backlog)
+        self._ssp = None
 
     def _serve_loop(self, spawn_target: Callable[..., Any], target_loader: Callable[..., Any]) -> None:
         pauses: dict[int, float] = {}     # worker index -> its current pause

@@ -4,11 +4,13 @@ graceful stop on SIGTERM. The Flask app itself stays a WSGI app, as the tests an
 from __future__ import annotations
 
 import atexit
+import errno
 import gc
 import logging
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -19,12 +21,14 @@ from typing import Callable
 from flask import Flask
 
 from kg.config import Config
+from kg.errors import KgError
 from kg.inline import RETIRING, InlineEvaluator
 from kg.server import envelope, limits, observe, responses, sandbox
 from kg.server.supervisor import RESPAWN_SECONDS
 
 log = logging.getLogger("kg.server")
 GRACEFUL_SECONDS = 10     # requests in flight get this long to finish on SIGTERM
+BACKLOG = 1024            # connections the listening socket queues while every HTTP process is busy or restarting
 
 
 def _in_memory(config: Config) -> bool:
@@ -69,7 +73,18 @@ def on_disk(config: Config) -> bool:
     return not _in_memory(config) and not config.store.startswith(("http://", "https://"))
 
 
-def run(make_app: Callable[[], Flask], config: Config) -> None:
+def listen(config: Config) -> socket.socket:
+    """The server's listening socket, bound at once (before the graph is built) so that a port already taken is
+    one clear error; without SO_REUSEPORT, so that a second server cannot silently share it."""
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    try:
+        return socket.create_server((config.host, config.port), family=family, backlog=BACKLOG)
+    except OSError as err:
+        raise KgError(f"cannot listen on {config.host}:{config.port}: {err.strerror or err}"
+                      + (" (another server holds that port)" if err.errno == errno.EADDRINUSE else "")) from None
+
+
+def run(make_app: Callable[[], Flask], config: Config, listening: socket.socket) -> None:
     """Block serving the app on the configured host and port until SIGTERM or SIGINT.
 
     The app, and with it the data, is made here once and inherited by every HTTP process, except for an
@@ -87,11 +102,12 @@ def run(make_app: Callable[[], Flask], config: Config) -> None:
     _log_access()
     # RSGI, not WSGI: granian's WSGI interface holds a request thread while a body trickles in, without a deadline
     server = SupervisedServer("kg", address=config.host, port=config.port, interface=Interfaces.RSGI,
-                              workers=http_workers(config),
+                              workers=http_workers(config), backlog=BACKLOG,
                               # a writable in-memory store lives in its one process: never replace it silently
                               respawn_failed_workers=not (config.write_token and _in_memory(config)),
                               respawn_interval=RESPAWN_SECONDS, workers_kill_timeout=GRACEFUL_SECONDS,
                               log_access=False)
+    server.listening = listening
     gc.collect()
     gc.freeze()       # the loaded app and data stay out of the collector's scans (shorter pauses, fewer copied pages)
     server.serve(target_loader=lambda *_: _front(loader(), config), wrap_loader=False)   # forks with the app loaded
