@@ -41,6 +41,13 @@ def patched_root(tmp_path: Path, patch: Path) -> Path:
 
 # ---------------------------------------------------------------- build
 
+def test_build_output_folder_is_readable_by_others(build_dir):
+    import os
+    mask = os.umask(0)
+    os.umask(mask)
+    assert build_dir.stat().st_mode & 0o777 == 0o777 & ~mask        # not mkdtemp's private 0700
+
+
 def test_build_writes_every_format_with_the_same_quads(build_dir):
     nq = list(ox.parse(path=str(build_dir / "dataset.nq"), format=ox.RdfFormat.N_QUADS))
     trig = list(ox.parse(path=str(build_dir / "dataset.trig"), format=ox.RdfFormat.TRIG))

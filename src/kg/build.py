@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from kg import describe, provenance, reasoning, shapes
 from kg.config import Config
-from kg.errors import ValidationFailed
+from kg.errors import KgError, ValidationFailed
 from kg.loading import parse_files
 from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES, bind_prefixes
 from kg.rdfconv import graph_of, to_ox
@@ -79,11 +79,22 @@ def check(config: Config) -> Built:
     return Built(store, report, quotes, timings)
 
 
+def check_writable(out_dir: Path) -> None:
+    """Raise KgError at once if the output folder cannot be made there (not after a whole build)."""
+    parent = Path(out_dir).resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        os.rmdir(tempfile.mkdtemp(prefix=f".{Path(out_dir).name}-", dir=parent))
+    except OSError as err:
+        raise KgError(f"{out_dir}: the build cannot be written there ({err.strerror or err})") from None
+
+
 def write(built: Built, out_dir: Path) -> dict[str, Path]:
     """Write every output into a fresh folder, then swap it in; a failure leaves `out_dir` untouched."""
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    os.chmod(staging, 0o777 & ~_umask())          # mkdtemp makes it private (0700); the output is for everyone
     try:
         files = {}
         for name, (fmt, media_type) in OUTPUTS.items():
@@ -100,6 +111,12 @@ def write(built: Built, out_dir: Path) -> dict[str, Path]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return {name: out_dir / name for name in [*OUTPUTS, VOID_FILE]}
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

@@ -17,6 +17,9 @@ from kg.store import memory_store, open_built, query
 from kg.wikidata.records import LINKS_FILE, WIKIDATA_FILE
 
 
+DEFAULT_DATA = Path("build")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     args = _parser().parse_args(argv)
@@ -60,11 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     src.add_argument("--file", type=Path, help="read the query from a file")
     src.add_argument("--example", choices=examples.names(), help="run one of the shipped example queries")
     q.add_argument("--format", choices=results.FORMAT_NAMES, default="table")
-    q.add_argument("--data", type=Path, default=Path("build"), help="built dataset folder (default: build; built in memory if absent)")
+    q.add_argument("--data", type=Path, help="built dataset folder (default: build/, or the graph built in memory if there is none)")
     q.set_defaults(run=_query)
 
     s = sub.add_parser("stats", help="counts by graph, class and property")
-    s.add_argument("--data", type=Path, default=Path("build"), help="built dataset folder (default: build; built in memory if absent)")
+    s.add_argument("--data", type=Path, help="built dataset folder (default: build/, or the graph built in memory if there is none)")
     s.set_defaults(run=_stats)
 
     ld = sub.add_parser("load", help="build the graph and write it into an on-disk Oxigraph store or a remote store")
@@ -120,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args, config: Config) -> int:
     config = Config(root=config.root, reason=not args.no_reason)
+    build.check_writable(args.out)                 # before the work, not after it
     started = time.perf_counter()
     built = build.check(config)
     files = build.write(built, args.out)
@@ -141,7 +145,10 @@ def _validate(args, config: Config) -> int:
     shapes_graph = build.load_shapes(args.shapes or config.shapes_files)
     if args.files:
         ontology = graph_of(parse_files(config.ontology_files))
-        report = shapes.validate(graph_of(parse_files(args.files)), shapes_graph, ontology)
+        data = parse_files(args.files)
+        if not data:
+            raise KgError(f"{', '.join(map(str, args.files))}: no triples to validate")
+        report = shapes.validate(graph_of(data), shapes_graph, ontology)
     else:
         try:
             report = build.check(config).report
@@ -152,9 +159,12 @@ def _validate(args, config: Config) -> int:
 
 
 def _store(args, config: Config):
-    if (args.data / "dataset.nq").is_file():
-        return open_built(args.data)
-    print(f"kg: no built dataset in {args.data}/; building the graph in memory", file=sys.stderr)
+    """The dataset of --data; without --data, build/'s, or the graph built in memory if there is none."""
+    if args.data is not None:
+        return open_built(args.data)               # a folder named but not built is an error, not a silent build
+    if (DEFAULT_DATA / "dataset.nq").is_file():
+        return open_built(DEFAULT_DATA)
+    print(f"kg: no built dataset in {DEFAULT_DATA}/; building the graph in memory", file=sys.stderr)
     return build.check(config).store
 
 
@@ -164,12 +174,18 @@ def _query(args, config: Config) -> int:
     elif args.file:
         if not args.file.is_file():
             raise KgError(f"{args.file}: no such file")
-        text = args.file.read_text(encoding="utf-8")
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            raise KgError(f"{args.file}: not UTF-8 text (byte {err.start}: {err.reason})") from None
     else:
         text = args.sparql
     store = _store(args, config)
     # evaluated and rendered on a deep stack: the engine recurses, and an overflow would abort the process
-    print(deepstack.call(lambda: results.render(query(store, text), args.format)))
+    try:
+        print(deepstack.call(lambda: results.render(query(store, text), args.format)))
+    except (OSError, RuntimeError, ValueError) as err:       # raised while evaluating, e.g. a SERVICE unreachable
+        raise KgError(f"the query failed: {guard.redact(str(err))}") from None
     return 0
 
 
@@ -187,6 +203,7 @@ def _load(args, config: Config) -> int:
     from kg.remote import Endpoints, RemoteStore
     from kg.store import load_directory
 
+    began = time.perf_counter()
     built = build.check(config)
     started = time.perf_counter()
     if args.store.startswith(("http://", "https://")):
@@ -202,7 +219,8 @@ def _load(args, config: Config) -> int:
     else:
         count = load_directory(Path(args.store), built.store)
     seconds = time.perf_counter() - started
-    print(f"Loaded {count} quads into {args.store} in {seconds:.2f} s ({count / max(seconds, 1e-9):,.0f} quads/s)")
+    print(f"Built the graph in {started - began:.2f} s, then loaded {count} quads into {args.store} in {seconds:.2f} s "
+          f"({count / max(seconds, 1e-9):,.0f} quads/s); {time.perf_counter() - began:.2f} s in all")
     return 0
 
 

@@ -45,8 +45,9 @@ def call(fn: Callable[..., T], *args, **kwargs) -> T:
     def run() -> None:
         try:
             box["value"] = fn(*args, **kwargs)
-        except BaseException as err:      # noqa: BLE001 — handed back to the caller as it was raised
-            box["error"] = err
+        except BaseException as err:      # noqa: BLE001 — handed back to the caller
+            # without its frames: they hold engine objects that may only be dropped on the thread that made them
+            box["error"] = err.with_traceback(None)
     start(run, "kg-engine").join()
     if "error" in box:
         raise box["error"]                # type: ignore[misc]

@@ -27,6 +27,8 @@ def graph_name_for(path: Path) -> ox.NamedNode:
 
 def parse_file(path: Path, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
     """Parse one file; triples-only formats land in `graph` (default: one named after the file)."""
+    if path.is_dir():
+        raise InputError(str(path), "a folder, not a file; name the RDF files in it")
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(str(path), f"unknown RDF file extension {path.suffix!r} (known: {', '.join(FORMATS)})")

@@ -1,0 +1,60 @@
+"""Edges of the command line that gave a traceback or a wrong answer: each is one line and exit 2 (issue 11)."""
+from __future__ import annotations
+
+import time
+
+from kg.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kg: error: "), err
+    return lines[0]
+
+
+def test_build_into_a_folder_that_cannot_be_written_fails_before_building(capsys):
+    started = time.perf_counter()
+    code, out, err = run(capsys, "build", "--out", "/proc/kg-nowhere/out")
+    assert code == 2 and "cannot be written" in _one_line(err) and not out
+    assert time.perf_counter() - started < 2          # no reasoning or validation ran first
+
+
+def test_query_data_folder_that_does_not_exist_is_an_error_not_a_silent_build(capsys, tmp_path):
+    code, _, err = run(capsys, "query", "ASK {}", "--data", str(tmp_path / "nowhere"))
+    assert code == 2 and "no built dataset" in _one_line(err)
+
+
+def _tiny_build(tmp_path):
+    folder = tmp_path / "built"
+    folder.mkdir()
+    (folder / "dataset.nq").write_text("<urn:x:s> <urn:x:p> <urn:x:o> <urn:x:g> .\n", encoding="utf-8")
+    return folder
+
+
+def test_query_file_that_is_not_utf8(capsys, tmp_path):
+    bad = tmp_path / "q.rq"
+    bad.write_bytes(b"SELECT * WHERE { ?s ?p \"caf\xe9\" }")
+    code, _, err = run(capsys, "query", "--file", str(bad), "--data", str(_tiny_build(tmp_path)))
+    assert code == 2 and "not UTF-8" in _one_line(err)
+
+
+def test_a_query_that_fails_while_evaluating_is_one_line(capsys, tmp_path):
+    """The federated examples offline: the SERVICE endpoint cannot be reached."""
+    code, _, err = run(capsys, "query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+                       "--data", str(_tiny_build(tmp_path)))
+    assert code == 2 and "the query failed" in _one_line(err)
+
+
+def test_validate_a_folder_or_an_empty_file(capsys, tmp_path):
+    code, _, err = run(capsys, "validate", str(tmp_path))
+    assert code == 2 and "a folder, not a file" in _one_line(err)
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("", encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(empty))
+    assert code == 2 and "no triples" in _one_line(err) and "Valid" not in out
