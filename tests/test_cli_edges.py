@@ -58,3 +58,16 @@ def test_validate_a_folder_or_an_empty_file(capsys, tmp_path):
     empty.write_text("", encoding="utf-8")
     code, out, err = run(capsys, "validate", str(empty))
     assert code == 2 and "no triples" in _one_line(err) and "Valid" not in out
+
+
+def test_the_exit_code_is_honest_when_the_reader_leaves(tmp_path):
+    """`kg validate broken | head -1`: the reader goes away, the command still exits 1 for the violations."""
+    import subprocess
+    import sys
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<https://w3id.org/casd/summit/x> a <https://w3id.org/casd/ontology#Summit> .\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "validate", str(broken)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()                                   # the reader left before the report was written
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err.decode(errors="replace")[-500:]
