@@ -71,3 +71,15 @@ def test_the_exit_code_is_honest_when_the_reader_leaves(tmp_path):
     proc.stdout.close()                                   # the reader left before the report was written
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 1, err.decode(errors="replace")[-500:]
+
+
+def test_parser_messages_say_what_a_person_can_fix(capsys, tmp_path):
+    data = str(_tiny_build(tmp_path))
+    code, _, err = run(capsys, "query", "SELEC ?x WHERE { ?x ?p ?o }", "--data", data)
+    assert code == 2 and "a query begins with SELECT, CONSTRUCT, DESCRIBE or ASK" in _one_line(err) and "'SELEC'" in err
+    code, _, err = run(capsys, "query", "SELECT ?x WHERE { ?x foo:bar ?o }", "--data", data)
+    line = _one_line(err)
+    assert code == 2 and "the prefix foo: is not declared" in line and "u{" not in line      # no Unicode ranges
+    code, _, err = run(capsys, "query", "SELECT ?x WHERE { ?x casd:date ?o FILTER(?o = ) }", "--data", data)
+    line = _one_line(err)
+    assert code == 2 and "error at 1:" in line and "expected one of" in line and "u{" not in line

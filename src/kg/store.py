@@ -13,6 +13,7 @@ from kg.errors import InputError, KgError, QueryError
 from kg.gate import graph_delta
 from kg.guard import redact
 from kg.namespaces import PREFIXES
+from kg.parse_errors import explain
 from kg.sparql_lexer import mentions, tokens
 
 DATASET_FILE = "dataset.nq"
@@ -63,7 +64,7 @@ def query(store: ox.Store, text: str, union_default_graph: bool = True, prefixes
         return store.query(text, prefixes=dict(PREFIXES) if prefixes else None, base_iri=base_iri,
                            use_default_graph_as_union=union, **dataset)
     except SyntaxError as err:
-        raise QueryError(f"malformed query: {err}") from None
+        raise QueryError("malformed query: " + explain(str(err), text, "query", tuple(PREFIXES) if prefixes else ())) from None
     except (OSError, ValueError, RuntimeError) as err:
         raise QueryError(f"query failed: {redact(str(err))}") from None
 
@@ -118,7 +119,7 @@ class EmbeddedStore:
                 self.gate.check_write(self.oxigraph, text, base_iri)
             self.oxigraph.update(text, base_iri=base_iri)
         except SyntaxError as err:
-            raise QueryError(f"malformed update: {err}") from None
+            raise QueryError("malformed update: " + explain(str(err), text, "update")) from None
         except (OSError, ValueError, RuntimeError) as err:     # RuntimeError: e.g. CREATE of a graph that exists
             raise UpdateError(f"update failed: {redact(str(err))}") from None
 
