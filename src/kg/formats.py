@@ -5,6 +5,7 @@ import functools
 import itertools
 import json
 from dataclasses import dataclass
+from typing import Iterable
 
 import pyoxigraph as ox
 
@@ -45,6 +46,13 @@ BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
 # Media types clients send for the same formats.
 ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml",
            "application/x-turtle": "turtle", "text/plain": "ntriples", "application/x-trig": "trig"}
+# Names clients send as ?format=, ?output= or ?results= (SPARQLWrapper sends all three, and for TSV, RDF/XML and
+# JSON-LD the media type as a second value; Virtuoso and Fuseki clients use format/output), read by the kind of
+# result: "xml" and "json" name RDF/XML and JSON-LD for a graph.
+FORMAT_PARAMETERS = ("format", "output", "results")
+KIND_NAMES = {"solutions": {"srj": "json", "srx": "xml", "text": "tsv"},
+              "rdf": {"xml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml", "json": "jsonld", "json-ld": "jsonld",
+                      "ttl": "turtle", "n3": "turtle", "nt": "ntriples", "n-triples": "ntriples", "n-quads": "nquads"}}
 DEFAULT = {"solutions": BY_NAME["json"], "rdf": BY_NAME["turtle"]}
 NEGOTIATED = 512     # (kind, Accept, ?format=) combinations whose choice is remembered
 
@@ -54,10 +62,18 @@ def of_kind(kind: str) -> list[Format]:
     return [f for f in FORMATS if f.kind == kind]
 
 
-def lookup(name_or_type: str) -> Format | None:
-    """A format by short name, media type or common alias."""
+def lookup(name_or_type: str, kind: str | None = None) -> Format | None:
+    """A format by short name, media type or common alias (names read as this kind of result, if given)."""
     key = name_or_type.strip().lower()
+    if kind is not None and key in KIND_NAMES[kind]:
+        return BY_NAME[KIND_NAMES[kind][key]]
     return BY_NAME.get(key) or BY_MEDIA_TYPE.get(key) or BY_NAME.get(ALIASES.get(key, ""))
+
+
+def requested(values: Iterable[str]) -> str | None:
+    """The values of a request's format parameters (FORMAT_PARAMETERS, in order) as one key for `negotiate`."""
+    given = [v.strip() for v in values if v and v.strip() and "," not in v]
+    return ",".join(given) or None
 
 
 def result_kind(result) -> str:
@@ -187,9 +203,12 @@ def negotiate(kind: str, accept: str | None, requested: str | None = None) -> Fo
     """The format to answer with, or None when the client accepts none of this kind (406); remembered, since
     clients send the same few Accept headers again and again."""
     candidates = of_kind(kind)
-    if requested:
-        fmt = lookup(requested)
-        return fmt if fmt in candidates else None
+    if requested:                              # the first named format of this kind; none: 406
+        for name in requested.split(","):
+            fmt = lookup(name, kind)
+            if fmt in candidates:
+                return fmt
+        return None
     for media, q in parse_accept(accept):
         if q <= 0:
             continue

@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 from flask import Flask
 
+from kg import formats
 from kg.server import envelope, queries, responses, urlform
 from kg.server.protocol import FORM, QUERY
 from kg.server.reply import Reply
@@ -97,6 +98,7 @@ def _request(environ: dict, source: dict, form: dict, args: dict) -> queries.Que
     if len(texts) != 1:
         return None
     both = lambda name: args.get(name, []) + (form.get(name, []) if form is not args else [])
-    fmt = (args.get("format") or form.get("format") or [None])[0]
+    fmt = formats.requested(v for name in formats.FORMAT_PARAMETERS
+                            for v in args.get(name, []) + (form.get(name, []) if form is not args else []))
     return queries.QueryRequest(texts[0], queries.base_iri(environ), both("default-graph-uri"), both("named-graph-uri"),
                                 environ.get("HTTP_ACCEPT"), fmt, environ.get("HTTP_IF_NONE_MATCH"))

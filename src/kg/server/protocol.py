@@ -38,6 +38,11 @@ def _base_iri() -> str:
     return queries.base_iri(request.environ)
 
 
+def _requested(values) -> str | None:
+    """The formats a request names with ?format=, ?output= or ?results= (kg.formats.requested)."""
+    return formats.requested(v for name in formats.FORMAT_PARAMETERS for v in values.getlist(name))
+
+
 def _store():
     return current_app.extensions["kg.store"]
 
@@ -114,7 +119,7 @@ def _with_dataset(op: Operation, kind: str, *sources) -> Operation:
 def _run_query(op: Operation) -> Response | Reply:
     """Answer by the rules shared with the fast path (kg.server.queries)."""
     q = queries.QueryRequest(op.text, _base_iri(), op.graphs, op.named, request.headers.get("Accept"),
-                             request.values.get("format"), request.headers.get("If-None-Match"))
+                             _requested(request.values), request.headers.get("If-None-Match"))
     reply, g.rows = queries.answer(current_app.extensions, q)
     return reply
 
@@ -145,7 +150,7 @@ def _rejected(err: WriteRejected) -> Response | Reply:
 
 
 def _service_description() -> Response | Reply:
-    fmt = formats.negotiate("rdf", request.headers.get("Accept"), request.args.get("format"))
+    fmt = formats.negotiate("rdf", request.headers.get("Accept"), _requested(request.args))
     if fmt is None:
         return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
     graph = describe.service_description(_base_iri(), _store().named_graphs(), _config().write_token is not None)
@@ -185,7 +190,7 @@ def _graph_store_request(graph) -> Response | Reply:
     if request.method in ("GET", "HEAD"):
         if not store.graph_exists(graph):
             return responses.not_found(f"No graph <{graph.value}> in the store.")
-        fmt = formats.negotiate("rdf", request.headers.get("Accept"), request.args.get("format"))
+        fmt = formats.negotiate("rdf", request.headers.get("Accept"), _requested(request.args))
         if fmt is None:
             return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
         return Response(ox.serialize(store.triples(graph), format=fmt.writer), content_type=fmt.content_type)
