@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 W3C_FORMATS = "http://www.w3.org/ns/formats/"
 
@@ -178,26 +180,6 @@ def serialize(result, fmt: Format) -> bytes:
     return result.serialize(format=fmt.writer)
 
 
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """Media ranges with their q-values, best first (stable for equal q)."""
-    ranges = []
-    for i, part in enumerate((header or "*/*").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        if not fields[0]:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        ranges.append((fields[0].lower(), q, i))
-    ranges.sort(key=lambda r: (-r[1], r[2]))
-    return [(media, q) for media, q, _ in ranges]
-
-
 @functools.lru_cache(maxsize=NEGOTIATED)
 def negotiate(kind: str, accept: str | None, requested: str | None = None) -> Format | None:
     """The format to answer with, or None when the client accepts none of this kind (406); remembered, since
@@ -209,17 +191,25 @@ def negotiate(kind: str, accept: str | None, requested: str | None = None) -> Fo
             if fmt in candidates:
                 return fmt
         return None
-    for media, q in parse_accept(accept):
+    accepted = parse_accept_header(accept or "*/*", MIMEAccept) or parse_accept_header("*/*", MIMEAccept)
+    offered = [(f, f.media_type) for f in [DEFAULT[kind], *(f for f in candidates if f is not DEFAULT[kind])]]
+    offered += [(BY_NAME[name], alias) for alias, name in ALIASES.items() if BY_NAME[name].kind == kind]
+    # RFC 9110 §12.5.1: the most specific range sets a type's quality (text/csv;q=0.1 beats text/*;q=0.9 for
+    # CSV, and a type at q=0 is refused); among equal qualities the client's order, then ours (default first)
+    for _, (media, q) in sorted(enumerate(accepted), key=lambda item: (-item[1][1], item[0])):
         if q <= 0:
-            continue
-        if media in ("*/*", "*"):
-            return DEFAULT[kind]
-        if media.endswith("/*"):
-            family = media[:-1]
-            match = next((f for f in candidates if f.media_type.startswith(family)), None)
-        else:
-            match = lookup(media)
-            match = match if match in candidates else None
-        if match is not None:
-            return match
+            break
+        for fmt, offered_type in offered:
+            if _covers(media, offered_type) and accepted.quality(offered_type) == q:
+                return fmt
     return None
+
+
+def _covers(media_range: str, media_type: str) -> bool:
+    """Whether an Accept media range (*/*, type/*, or a type) includes this media type."""
+    media_range = media_range.lower()
+    if media_range in ("*/*", "*"):
+        return True
+    if media_range.endswith("/*"):
+        return media_type.startswith(media_range[:-1])
+    return media_range == media_type
