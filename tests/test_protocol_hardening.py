@@ -108,3 +108,10 @@ def test_clients_behind_a_trusted_proxy_have_their_own_rate_and_429s_are_counted
     assert plain.get(ask, headers={"X-Forwarded-For": "203.0.113.2"}).status_code == 429   # not trusted: one client
     metrics = c.get("/metrics").get_data(as_text=True)
     assert "kg_http_throttled_total 1" in metrics
+
+
+def test_the_service_description_claims_federation_only_with_an_allow_list():
+    plain = create_app(Config(empty=True)).test_client().get("/sparql", headers={"Accept": "application/n-triples"})
+    assert plain.status_code == 200 and b"BasicFederatedQuery" not in plain.data
+    listed = create_app(Config(empty=True, allow_service=("https://query.wikidata.org/sparql",))).test_client()
+    assert b"BasicFederatedQuery" in listed.get("/sparql", headers={"Accept": "application/n-triples"}).data

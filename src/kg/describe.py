@@ -78,8 +78,9 @@ def void_graph(stats: dict, files: dict[str, Path], version: str, endpoint: str 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
-def service_description(endpoint: str, named_graphs: list[str], writable: bool) -> list:
-    """A SPARQL 1.1 Service Description of the endpoint, as pyoxigraph triples, from the one format table."""
+def service_description(endpoint: str, named_graphs: list[str], writable: bool, federated: bool = False) -> list:
+    """A SPARQL 1.1 Service Description of the endpoint, as pyoxigraph triples, from the one format table; it
+    claims sd:BasicFederatedQuery only where SERVICE may reach some endpoint (an allow-list is configured)."""
     from kg import formats
 
     sd = lambda local: ox.NamedNode(SD + local)
@@ -90,7 +91,6 @@ def service_description(endpoint: str, named_graphs: list[str], writable: bool) 
         ox.Triple(service, sd("endpoint"), service),
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
-        ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")),
         ox.Triple(service, sd("defaultDataset"), dataset),
         ox.Triple(dataset, rdf_type, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default),
@@ -98,6 +98,8 @@ def service_description(endpoint: str, named_graphs: list[str], writable: bool) 
         ox.Triple(service, ox.NamedNode(str(RDFS.comment)),
                   ox.Literal("The default graph is the union of the named graphs unless the request names a dataset.")),
     ]
+    if federated:
+        triples.append(ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")))
     if writable:
         triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
     for fmt in formats.FORMATS:

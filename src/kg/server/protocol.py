@@ -153,7 +153,8 @@ def _service_description() -> Response | Reply:
     fmt = formats.negotiate("rdf", request.headers.get("Accept"), _requested(request.args))
     if fmt is None:
         return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
-    graph = describe.service_description(_base_iri(), _store().named_graphs(), _config().write_token is not None)
+    graph = describe.service_description(_base_iri(), _store().named_graphs(), _config().write_token is not None,
+                                         federated=bool(_config().allow_service))
     return Response(ox.serialize(graph, format=fmt.writer), content_type=fmt.content_type)
 
 
