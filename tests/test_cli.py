@@ -41,6 +41,12 @@ def patched_root(tmp_path: Path, patch: Path) -> Path:
 
 # ---------------------------------------------------------------- build
 
+def test_two_builds_of_the_same_inputs_are_byte_identical(build_dir, tmp_path):
+    assert main(["build", "--out", str(tmp_path / "again")]) == 0
+    for name in ("dataset.trig", "dataset.nq", "dataset.jsonld", "void.ttl"):
+        assert (tmp_path / "again" / name).read_bytes() == (build_dir / name).read_bytes(), name
+
+
 def test_build_output_folder_is_readable_by_others(build_dir):
     import os
     mask = os.umask(0)

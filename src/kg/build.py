@@ -7,6 +7,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -79,6 +80,14 @@ def check(config: Config) -> Built:
     return Built(store, report, quotes, timings)
 
 
+def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads with blank nodes labelled by W3C RDF Dataset Canonicalization (RDFC-1.0) and sorted, so that the
+    same graph is written byte for byte the same by every build."""
+    dataset = ox.Dataset(list(quads))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=str)
+
+
 def check_writable(out_dir: Path) -> None:
     """Raise KgError at once if the output folder cannot be made there (not after a whole build)."""
     parent = Path(out_dir).resolve().parent
@@ -97,15 +106,20 @@ def write(built: Built, out_dir: Path) -> dict[str, Path]:
     os.chmod(staging, 0o777 & ~_umask())          # mkdtemp makes it private (0700); the output is for everyone
     try:
         files = {}
+        quads = canonical(built.store)
         for name, (fmt, media_type) in OUTPUTS.items():
             path = staging / name
-            built.store.dump(output=str(path), format=fmt,
-                             prefixes=None if fmt == ox.RdfFormat.N_QUADS else dict(PREFIXES))
+            ox.serialize(quads, output=str(path), format=fmt,
+                         prefixes=None if fmt == ox.RdfFormat.N_QUADS else dict(PREFIXES))
             files[media_type] = path
         stats = describe.counts(built.store)
         void = describe.void_graph(stats, files, describe.content_hash(staging / DATASET_FILE))
         bind_prefixes(void)
-        void.serialize(staging / VOID_FILE, format="turtle", encoding="utf-8")
+        void_triples = [q.triple for q in canonical(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in void)]
+        used = {str(iri): prefix for prefix, iri in void.namespaces()
+                if any(str(t).startswith(f"<{iri}") for triple in void_triples for t in triple)}
+        ox.serialize(void_triples, output=str(staging / VOID_FILE), format=ox.RdfFormat.TURTLE,
+                     prefixes={prefix: iri for iri, prefix in sorted(used.items())})
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
