@@ -250,3 +250,13 @@ def test_malformed_project_file_names_it_and_leaves_no_output(tmp_path, capsys):
 def test_preload_needs_empty(capsys, tmp_path):
     code, _, err = run(capsys, "serve", "--preload", str(tmp_path / "x.nq"))
     assert code == 2 and "--preload goes with --empty" in err
+
+
+def test_the_server_reports_the_version_the_build_wrote(build_dir, config):
+    from rdflib import URIRef
+    from kg.server import create_app
+    served = create_app(config).test_client().get("/.well-known/void").get_data(as_text=True)
+    has_version = URIRef("http://purl.org/dc/terms/hasVersion")
+    written = {str(v) for v in Graph().parse(build_dir / "void.ttl").objects(None, has_version)}
+    assert written == {str(v) for v in Graph().parse(data=served, format="turtle").objects(None, has_version)}
+    assert len(written) == 1 and next(iter(written)).startswith("sha256:")

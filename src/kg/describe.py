@@ -30,8 +30,12 @@ def counts(store, run=None) -> dict:
 
 def content_hash(nquads_file: Path) -> str:
     """A version identifier for the dataset: the SHA-256 of its sorted N-Quads."""
-    lines = sorted(Path(nquads_file).read_bytes().splitlines())
-    return "sha256:" + hashlib.sha256(b"\n".join(lines)).hexdigest()
+    return nquads_hash(Path(nquads_file).read_bytes())
+
+
+def nquads_hash(nquads: bytes) -> str:
+    """The version of a dataset written as canonical N-Quads (kg.build.canonical): SHA-256 of its sorted lines."""
+    return "sha256:" + hashlib.sha256(b"\n".join(sorted(nquads.splitlines()))).hexdigest()
 
 
 LOCAL_ENDPOINT = "http://localhost:5000/sparql"   # where `kg serve` answers by default

@@ -44,6 +44,9 @@ def create_app(config: Config, store=None) -> Flask:
     app.register_error_handler(Exception, _plain_server_error)
     app.extensions["kg.config"] = config
     app.extensions["kg.store"] = store if store is not None else ops.open_store(config)
+    if store is None and config.store == "memory" and not config.empty:   # the built graph: the build's version
+        app.extensions["kg.built_version"] = (app.extensions["kg.store"].version,
+                                              ops.built_version(app.extensions["kg.store"]))
     if isinstance(app.extensions["kg.store"], EmbeddedStore):
         app.extensions["kg.pool"] = _evaluator(app.extensions["kg.store"], config)
         app.extensions["kg.cache"] = ResultCache()

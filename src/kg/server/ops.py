@@ -27,6 +27,11 @@ def open_store(config: Config) -> EmbeddedStore:
                            gate=shape_gate(config) if config.write_token else None)
     if config.store == "memory":
         return EmbeddedStore(build.check(config).store, gate=shape_gate(config))
+
+
+def built_version(store: EmbeddedStore) -> str:
+    """The version `kg build` writes for the same graph (the hash of its canonical N-Quads)."""
+    return describe.nquads_hash(ox.serialize(build.canonical(store.oxigraph), format=ox.RdfFormat.N_QUADS))
     return EmbeddedStore(path=check_store_directory(config), gate=shape_gate(config))
 
 
@@ -65,7 +70,11 @@ def void() -> Response:
         stats = describe.counts(None, run=_bounded(parts))
     except KgError as err:                  # a timeout, or the remote store unavailable
         return responses.error(503, f"Counting the dataset for its VoID description failed: {err}")
-    version = f"store-version-{store.version}" if store.version else "remote"
+    built = parts.get("kg.built_version")          # (store version at start, the build's version)
+    if built is not None and store.version == built[0]:
+        version = built[1]                          # the built graph, unchanged: the version `kg build` writes
+    else:
+        version = f"store-version-{store.version}" if store.version else "remote"
     body = describe.void_graph(stats, {}, version, endpoint=endpoint).serialize(format="turtle")
     parts["kg.void"] = ((store.version, endpoint), body)
     return Response(body, content_type=formats.BY_NAME["turtle"].content_type)
