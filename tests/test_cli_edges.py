@@ -83,3 +83,34 @@ def test_parser_messages_say_what_a_person_can_fix(capsys, tmp_path):
     code, _, err = run(capsys, "query", "SELECT ?x WHERE { ?x casd:date ?o FILTER(?o = ) }", "--data", data)
     line = _one_line(err)
     assert code == 2 and "error at 1:" in line and "expected one of" in line and "u{" not in line
+
+
+def test_long_steps_are_named_on_a_terminal(tmp_path):
+    """`kg build` on a terminal names its slow steps on standard error."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", "--out", str(tmp_path / "tty")],
+                            stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait(timeout=300) == 0
+    assert b"kg: reasoning with HermiT" in seen or b"kg: validating with SHACL" in seen, seen
+
+
+def test_progress_is_quiet_when_standard_error_is_not_a_terminal(tmp_path):
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "kg", "query", "ASK {}", "--data", str(_tiny_build(tmp_path))],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stderr == ""

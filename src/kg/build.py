@@ -7,7 +7,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -50,16 +50,27 @@ def load_shapes(paths: list[Path]) -> Graph:
     return graph_of(parse_files(paths, ox.NamedNode("urn:kg:shapes")))
 
 
-def check(config: Config) -> Built:
-    """Everything `kg build` does short of writing files; raises on the first failing stage."""
+STEPS = {"load": "reading the ontology, data and shapes", "quotes": "checking every quote against its source",
+         "reason": "reasoning with HermiT", "validate": "validating with SHACL", "store": "loading the store"}
+
+
+def check(config: Config, on_step: Callable[[str], None] | None = None) -> Built:
+    """Everything `kg build` does short of writing files; raises on the first failing stage. `on_step` is told
+    the description (STEPS) of each step as it begins, for a progress display."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
+    steps = iter(STEPS)
+    announce = on_step or (lambda _: None)
+    announce(STEPS[next(steps)])
 
     def lap(name: str) -> None:
         nonlocal clock
         now = time.perf_counter()
         timings[name] = now - clock
         clock = now
+        following = next(steps, None)
+        if following is not None:
+            announce(STEPS[following])
 
     ontology_quads, data_quads = load_sources(config)
     ontology, data = graph_of(ontology_quads), graph_of(data_quads)

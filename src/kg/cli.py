@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,6 +19,26 @@ from kg.wikidata.records import LINKS_FILE, WIKIDATA_FILE
 
 
 DEFAULT_DATA = Path("build")
+PROGRESS_AFTER_SECONDS = 2.0     # a step that takes longer is named on the console
+
+
+class _Progress:
+    """Names on standard error, on a terminal only, each step that has run for PROGRESS_AFTER_SECONDS."""
+
+    def __init__(self) -> None:
+        self.enabled, self.timer = sys.stderr.isatty(), None
+
+    def __call__(self, what: str) -> None:
+        self.close()
+        if self.enabled:
+            self.timer = threading.Timer(PROGRESS_AFTER_SECONDS, lambda: print(f"kg: {what}…", file=sys.stderr, flush=True))
+            self.timer.daemon = True
+            self.timer.start()
+
+    def close(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
 
 
 def _out(*args, **kwargs) -> None:
@@ -133,9 +154,11 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args, config: Config) -> int:
     config = Config(root=config.root, reason=not args.no_reason)
     build.check_writable(args.out)                 # before the work, not after it
-    started = time.perf_counter()
-    built = build.check(config)
+    started, progress = time.perf_counter(), _Progress()
+    built = build.check(config, progress)
+    progress("writing the dataset files")
     files = build.write(built, args.out)
+    progress.close()
     stats = describe.counts(built.store)
     _out(f"Built {stats['quads']} quads in {len(stats['graphs'])} graphs into {args.out}/ "
           f"in {time.perf_counter() - started:.2f} s")
@@ -159,10 +182,12 @@ def _validate(args, config: Config) -> int:
             raise KgError(f"{', '.join(map(str, args.files))}: no triples to validate")
         report = shapes.validate(graph_of(data), shapes_graph, ontology)
     else:
+        progress = _Progress()
         try:
-            report = build.check(config).report
+            report = build.check(config, progress).report
         except ValidationFailed as err:
             report = err.report
+        progress.close()
     _out(shapes.FORMATTERS[args.format](report))
     return 0 if report.conforms else 1
 
@@ -174,7 +199,10 @@ def _store(args, config: Config):
     if (DEFAULT_DATA / "dataset.nq").is_file():
         return open_built(DEFAULT_DATA)
     print(f"kg: no built dataset in {DEFAULT_DATA}/; building the graph in memory", file=sys.stderr)
-    return build.check(config).store
+    progress = _Progress()
+    store = build.check(config, progress).store
+    progress.close()
+    return store
 
 
 def _query(args, config: Config) -> int:
@@ -212,8 +240,9 @@ def _load(args, config: Config) -> int:
     from kg.remote import Endpoints, RemoteStore
     from kg.store import load_directory
 
-    began = time.perf_counter()
-    built = build.check(config)
+    began, progress = time.perf_counter(), _Progress()
+    built = build.check(config, progress)
+    progress(f"loading the quads into {args.store}")
     started = time.perf_counter()
     if args.store.startswith(("http://", "https://")):
         def progress(graph: str, sent: int, total: int) -> None:
@@ -228,6 +257,7 @@ def _load(args, config: Config) -> int:
     else:
         count = load_directory(Path(args.store), built.store)
     seconds = time.perf_counter() - started
+    progress.close()
     _out(f"Built the graph in {started - began:.2f} s, then loaded {count} quads into {args.store} in {seconds:.2f} s "
           f"({count / max(seconds, 1e-9):,.0f} quads/s); {time.perf_counter() - began:.2f} s in all")
     return 0
