@@ -107,10 +107,3 @@ def test_long_steps_are_named_on_a_terminal(tmp_path):
     assert proc.wait(timeout=300) == 0
     assert b"kg: reasoning with HermiT" in seen or b"kg: validating with SHACL" in seen, seen
 
-
-def test_progress_is_quiet_when_standard_error_is_not_a_terminal(tmp_path):
-    import subprocess
-    import sys
-    done = subprocess.run([sys.executable, "-m", "kg", "query", "ASK {}", "--data", str(_tiny_build(tmp_path))],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and done.stderr == ""
