@@ -105,6 +105,20 @@ def http_sender(port: int):
     return send
 
 
+def _available(proc) -> str:
+    """What a failed server wrote to its stderr pipe so far, without waiting (a process it left behind may still
+    hold the pipe open, so reading to the end could block for ever)."""
+    import os
+    if proc.stderr is None:
+        return "see its log"
+    os.set_blocking(proc.stderr.fileno(), False)
+    try:
+        data = proc.stderr.read() or b""
+    except OSError:
+        data = b""
+    return data.decode(errors="replace")[-2000:]
+
+
 def _wait_until_up(proc, url: str, what: str) -> None:
     import time
     import urllib.request
@@ -117,7 +131,7 @@ def _wait_until_up(proc, url: str, what: str) -> None:
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(f"{what} did not start: " + (proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else "see its log"))
+                raise RuntimeError(f"{what} did not start: {_available(proc)}")
             time.sleep(0.1)
 
 

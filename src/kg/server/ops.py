@@ -27,12 +27,12 @@ def open_store(config: Config) -> EmbeddedStore:
                            gate=shape_gate(config) if config.write_token else None)
     if config.store == "memory":
         return EmbeddedStore(build.check(config).store, gate=shape_gate(config))
+    return EmbeddedStore(path=check_store_directory(config), gate=shape_gate(config))
 
 
 def built_version(store: EmbeddedStore) -> str:
     """The version `kg build` writes for the same graph (the hash of its canonical N-Quads)."""
     return describe.nquads_hash(ox.serialize(build.canonical(store.oxigraph), format=ox.RdfFormat.N_QUADS))
-    return EmbeddedStore(path=check_store_directory(config), gate=shape_gate(config))
 
 
 def check_store_directory(config: Config) -> Path:

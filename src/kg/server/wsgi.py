@@ -28,6 +28,7 @@ from kg.server.supervisor import RESPAWN_SECONDS
 
 log = logging.getLogger("kg.server")
 GRACEFUL_SECONDS = 10     # requests in flight get this long to finish on SIGTERM
+PR_SET_PDEATHSIG = 1      # prctl(2)
 BACKLOG = 1024            # connections the listening socket queues while every HTTP process is busy or restarting
 
 
@@ -144,12 +145,26 @@ def _front(app: Flask, config: Config) -> "bodies.BodyFront":
 
 
 def _in_worker(app: Flask, config: Config) -> Flask:
-    """Runs in each HTTP process as it starts: where nothing may be fetched, the kernel is told to refuse every new
-    network socket to this process and those it forks (kg.server.sandbox), behind the SERVICE/LOAD guard."""
+    """Runs in each HTTP process as it starts: it ends with the supervisor (an orphan would go on serving the
+    shared socket with stale data), and where nothing may be fetched the kernel is told to refuse every new
+    network socket to it and the processes it forks (kg.server.sandbox), behind the SERVICE/LOAD guard."""
+    _end_with_parent()
     if not config.allow_service and not config.store.startswith(("http://", "https://")):
         if not sandbox.deny_network_sockets():
             log.warning("could not install the seccomp filter that refuses network sockets; the guard alone applies")
     return app
+
+
+def _end_with_parent() -> None:
+    """SIGTERM (a graceful stop) to this process when the supervisor dies, however it dies (Linux prctl(2))."""
+    import ctypes
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (AttributeError, OSError):
+        return                                     # not Linux: the supervisor's own shutdown stops its workers
+    if os.getppid() != parent:                     # it died before the request took effect
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _prepared(app: Flask, config: Config) -> Flask:
