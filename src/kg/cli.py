@@ -245,13 +245,15 @@ def _load(args, config: Config) -> int:
     progress(f"loading the quads into {args.store}")
     started = time.perf_counter()
     if args.store.startswith(("http://", "https://")):
-        def progress(graph: str, sent: int, total: int) -> None:
+        progress.close()                              # the bar below says how the push goes
+
+        def pushed(graph: str, sent: int, total: int) -> None:
             if sys.stderr.isatty():
                 rate = sent / max(time.perf_counter() - started, 1e-9)
                 bar = "#" * int(30 * sent / max(total, 1))
                 print(f"\r[{bar:30}] {sent}/{total} triples, {rate:,.0f} triples/s  {compact(graph)}",
                       end="", file=sys.stderr, flush=True)
-        count = RemoteStore(Endpoints.from_url(args.store)).push(built.store, progress)
+        count = RemoteStore(Endpoints.from_url(args.store)).push(built.store, pushed)
         if sys.stderr.isatty():
             print(file=sys.stderr)
     else:
