@@ -4,12 +4,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
 from kg import __version__, build, deepstack, describe, examples, guard, results, shapes
 from kg.config import Config
+from kg.console import Progress, out
 from kg.errors import KgError, ValidationFailed
 from kg.loading import parse_files
 from kg.namespaces import GRAPH_WIKIDATA, compact
@@ -19,35 +19,6 @@ from kg.wikidata.records import LINKS_FILE, WIKIDATA_FILE
 
 
 DEFAULT_DATA = Path("build")
-PROGRESS_AFTER_SECONDS = 2.0     # a step that takes longer is named on the console
-
-
-class _Progress:
-    """Names on standard error, on a terminal only, each step that has run for PROGRESS_AFTER_SECONDS."""
-
-    def __init__(self) -> None:
-        self.enabled, self.timer = sys.stderr.isatty(), None
-
-    def __call__(self, what: str) -> None:
-        self.close()
-        if self.enabled:
-            self.timer = threading.Timer(PROGRESS_AFTER_SECONDS, lambda: print(f"kg: {what}…", file=sys.stderr, flush=True))
-            self.timer.daemon = True
-            self.timer.start()
-
-    def close(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-
-
-def _out(*args, **kwargs) -> None:
-    """print() to standard output that outlives a reader who left (`kg validate … | head -1`): the rest is
-    discarded, and the command still ends with its own exit code (1 for violations), not 0."""
-    try:
-        print(*args, **kwargs)
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,22 +125,22 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args, config: Config) -> int:
     config = Config(root=config.root, reason=not args.no_reason)
     build.check_writable(args.out)                 # before the work, not after it
-    started, progress = time.perf_counter(), _Progress()
+    started, progress = time.perf_counter(), Progress()
     built = build.check(config, progress)
     progress("writing the dataset files")
     files = build.write(built, args.out)
     progress.close()
     stats = describe.counts(built.store)
-    _out(f"Built {stats['quads']} quads in {len(stats['graphs'])} graphs into {args.out}/ "
+    out(f"Built {stats['quads']} quads in {len(stats['graphs'])} graphs into {args.out}/ "
           f"in {time.perf_counter() - started:.2f} s")
     for name, n in sorted(stats["graphs"].items()):
-        _out(f"  {compact(name):32} {n:6d} triples")
-    _out("  steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in built.timings.items()))
-    _out(f"  {built.quotes_checked} quotes match their source text; SHACL: "
+        out(f"  {compact(name):32} {n:6d} triples")
+    out("  steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in built.timings.items()))
+    out(f"  {built.quotes_checked} quotes match their source text; SHACL: "
           f"{built.report.violation_count} violations, {len(built.report.results) - built.report.violation_count} warnings")
     for r in built.report.results:
-        _out(f"  {r.severity}: {r.focus_label} ({r.focus}): {r.message}")
-    _out("  files: " + ", ".join(p.name for p in files.values()))
+        out(f"  {r.severity}: {r.focus_label} ({r.focus}): {r.message}")
+    out("  files: " + ", ".join(p.name for p in files.values()))
     return 0
 
 
@@ -182,13 +153,13 @@ def _validate(args, config: Config) -> int:
             raise KgError(f"{', '.join(map(str, args.files))}: no triples to validate")
         report = shapes.validate(graph_of(data), shapes_graph, ontology)
     else:
-        progress = _Progress()
+        progress = Progress()
         try:
             report = build.check(config, progress).report
         except ValidationFailed as err:
             report = err.report
         progress.close()
-    _out(shapes.FORMATTERS[args.format](report))
+    out(shapes.FORMATTERS[args.format](report))
     return 0 if report.conforms else 1
 
 
@@ -199,7 +170,7 @@ def _store(args, config: Config):
     if (DEFAULT_DATA / "dataset.nq").is_file():
         return open_built(DEFAULT_DATA)
     print(f"kg: no built dataset in {DEFAULT_DATA}/; building the graph in memory", file=sys.stderr)
-    progress = _Progress()
+    progress = Progress()
     store = build.check(config, progress).store
     progress.close()
     return store
@@ -220,7 +191,7 @@ def _query(args, config: Config) -> int:
     store = _store(args, config)
     # evaluated and rendered on a deep stack: the engine recurses, and an overflow would abort the process
     try:
-        _out(deepstack.call(lambda: results.render(query(store, text), args.format)))
+        out(deepstack.call(lambda: results.render(query(store, text), args.format)))
     except (OSError, RuntimeError, ValueError) as err:       # raised while evaluating, e.g. a SERVICE unreachable
         raise KgError(f"the query failed: {guard.redact(str(err))}") from None
     return 0
@@ -228,11 +199,11 @@ def _query(args, config: Config) -> int:
 
 def _stats(args, config: Config) -> int:
     stats = describe.counts(_store(args, config))
-    _out(f"{stats['quads']} quads")
+    out(f"{stats['quads']} quads")
     for title, key in (("graphs", "graphs"), ("instances by class", "classes"), ("triples by property", "properties")):
-        _out(f"\n{title}:")
+        out(f"\n{title}:")
         for name, n in sorted(stats[key].items(), key=lambda kv: (-kv[1], kv[0])):
-            _out(f"  {n:6d}  {compact(name)}")
+            out(f"  {n:6d}  {compact(name)}")
     return 0
 
 
@@ -240,7 +211,7 @@ def _load(args, config: Config) -> int:
     from kg.remote import Endpoints, RemoteStore
     from kg.store import load_directory
 
-    began, progress = time.perf_counter(), _Progress()
+    began, progress = time.perf_counter(), Progress()
     built = build.check(config, progress)
     progress(f"loading the quads into {args.store}")
     started = time.perf_counter()
@@ -260,7 +231,7 @@ def _load(args, config: Config) -> int:
         count = load_directory(Path(args.store), built.store)
     seconds = time.perf_counter() - started
     progress.close()
-    _out(f"Built the graph in {started - began:.2f} s, then loaded {count} quads into {args.store} in {seconds:.2f} s "
+    out(f"Built the graph in {started - began:.2f} s, then loaded {count} quads into {args.store} in {seconds:.2f} s "
           f"({count / max(seconds, 1e-9):,.0f} quads/s); {time.perf_counter() - began:.2f} s in all")
     return 0
 
@@ -320,8 +291,8 @@ def _link(args, config: Config) -> int:
         links = records.read_links(path)
         findings = linking.verify(client, store, links)
         for f in findings:
-            _out(f"{compact(f.entity)} → {f.item}: {f.problem}")
-        _out(f"{len(links)} links checked against {args.api}: "
+            out(f"{compact(f.entity)} → {f.item}: {f.problem}")
+        out(f"{len(links)} links checked against {args.api}: "
               f"{'all verify' if not findings else f'{len(findings)} difference(s)'} ({client.requests_sent} requests sent)")
         return 1 if findings else 0
     outcomes = linking.reconcile(client, store)
@@ -331,19 +302,19 @@ def _link(args, config: Config) -> int:
                   f"# Generated by `kg link` (casd-kg {__version__}) from {args.api}: one owl:sameAs per entity and "
                   f"its evidence.\n# Do not edit by hand; re-run `kg link`, then `kg link --check`.\n\n")
     linked = sum(o.link is not None for o in outcomes)
-    _out(f"{linked} linked, {len(outcomes) - linked} left for a curator; written to {path} "
+    out(f"{linked} linked, {len(outcomes) - linked} left for a curator; written to {path} "
           f"({client.requests_sent} requests sent)")
     return 0
 
 
 def _print_outcome(o) -> None:
     if o.link is not None:
-        _out(f"linked  {compact(o.target.iri)} → {o.link.item}  score {o.link.score:.2f}  "
+        out(f"linked  {compact(o.target.iri)} → {o.link.item}  score {o.link.score:.2f}  "
               f"{o.link.matched[0]!r}@{o.link.matched[1]}  [{'; '.join(o.link.passed)}]")
         return
-    _out(f"open    {compact(o.target.iri)}: {o.reason}")
+    out(f"open    {compact(o.target.iri)}: {o.reason}")
     for c in o.candidates[:5]:
-        _out(f"          candidate {c.item}  score {c.score:.2f}  {c.matched[0]!r}  failed: {'; '.join(c.failed) or 'none'}")
+        out(f"          candidate {c.item}  score {c.score:.2f}  {c.matched[0]!r}  failed: {'; '.join(c.failed) or 'none'}")
 
 
 def _enrich(args, config: Config) -> int:
@@ -355,16 +326,16 @@ def _enrich(args, config: Config) -> int:
     path = args.out or config.root / "data" / WIKIDATA_FILE
     ds, findings = enrich(client, links)
     for f in findings:
-        _out(f"{compact(f.entity)} → {f.item}: {f.problem}")
+        out(f"{compact(f.entity)} → {f.item}: {f.problem}")
     records.write(ds, path, f"# Generated by `kg enrich` (casd-kg {__version__}) from {args.api}: selected statements "
                             f"of the linked items.\n# Do not edit by hand; re-run `kg enrich`.\n\n")
     triples = len(ds.graph(GRAPH_WIKIDATA))
-    _out(f"{triples} triples about {len(links) - len(findings)} linked items written to {path} "
+    out(f"{triples} triples about {len(links) - len(findings)} linked items written to {path} "
           f"({client.requests_sent} requests sent)")
     return 1 if findings else 0
 
 
 def _examples(args, config: Config) -> int:
     for name in examples.names():
-        _out(f"{name:28} {examples.title(name)}")
+        out(f"{name:28} {examples.title(name)}")
     return 0

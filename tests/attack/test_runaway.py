@@ -8,7 +8,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from conftest import TOKEN, free_port, http_sender, start_kg_serve
+from conftest import TOKEN, http_sender, start_kg_serve
 from deep_texts import children
 
 RUNAWAY = b"SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"   # 400^4 solutions

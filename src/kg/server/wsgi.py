@@ -24,7 +24,8 @@ from kg.config import Config
 from kg.errors import KgError
 from kg.inline import RETIRING, InlineEvaluator
 from kg.server import envelope, limits, observe, responses, sandbox
-from kg.server.supervisor import RESPAWN_SECONDS
+from kg.server import bodies
+from kg.server.supervisor import RESPAWN_SECONDS, SupervisedServer
 
 log = logging.getLogger("kg.server")
 GRACEFUL_SECONDS = 10     # requests in flight get this long to finish on SIGTERM
@@ -93,8 +94,6 @@ def run(make_app: Callable[[], Flask], config: Config, listening: socket.socket)
     on its first flush. Each HTTP process then makes its own app (there is only one such process)."""
     from granian.constants import Interfaces
 
-    from kg.server.supervisor import SupervisedServer   # imports granian, which only serving needs
-
     if on_disk(config):
         loader: Callable[..., Flask] = lambda *_: _in_worker(_prepared(make_app(), config), config)
     else:
@@ -114,12 +113,10 @@ def run(make_app: Callable[[], Flask], config: Config, listening: socket.socket)
     server.serve(target_loader=lambda *_: _front(loader(), config), wrap_loader=False)   # forks with the app loaded
 
 
-def _front(app: Flask, config: Config) -> "bodies.BodyFront":
+def _front(app: Flask, config: Config) -> bodies.BodyFront:
     """The RSGI front of this HTTP process. Where queries are evaluated in it (a read-only in-memory server),
     its request threads evaluate them and its loop keeps their deadline; an overrun is answered 503 and this
     process retires (its runaway thread ends with it), and so is every request still waiting for a thread."""
-    from kg.server import bodies
-
     pool = app.extensions.get("kg.pool")
     if not isinstance(pool, InlineEvaluator):
         return bodies.BodyFront(app, config.threads, config.max_upload_bytes)
