@@ -49,3 +49,29 @@ def test_negative_fixture_fails_with_expected_shape_and_path(checker, patch):
     assert not report.conforms
     found = {(r.source_shape, r.path or "-") for r in report.results if r.severity == "Violation"}
     assert (shape, path) in found, f"expected {shape} on {path}; got {sorted(found)}"
+
+
+def _plain_pyshacl(data, shapes_graph, ontology):
+    """The report of pySHACL called the ordinary way (rdflib parses every query text each time)."""
+    import pyshacl
+
+    _, report, _ = pyshacl.validate(data + ontology, shacl_graph=shapes_graph, inference="none", advanced=True,
+                                    allow_warnings=True, meta_shacl=False, do_owl_imports=False)
+    return report
+
+
+SPARQL_CAUGHT = [FIXTURES / "negative" / f"{name}.ru" for name in ("chair-not-participant", "same-wikidata-item-twice",
+                                                                 "quote-offsets-wrong")]
+
+
+@pytest.mark.parametrize("patch", SPARQL_CAUGHT, ids=[p.stem for p in SPARQL_CAUGHT])
+def test_parsing_each_query_once_gives_the_same_report(config, patch):
+    """shapes.ParsedOnce must not change a single result: the report graphs are isomorphic."""
+    from rdflib.compare import isomorphic
+
+    ontology = graph_of(parse_files(config.ontology_files))
+    shapes_graph = build.load_shapes(config.shapes_files)
+    data = graph_of(patched_store(config, patch))
+    fast = shapes.validate(data, shapes_graph, ontology).graph
+    plain = _plain_pyshacl(data, shapes_graph, ontology)
+    assert len(fast) > 10 and isomorphic(fast, plain)
