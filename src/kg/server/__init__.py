@@ -15,7 +15,7 @@ from kg.errors import KgError
 from kg.executor import ExecutorPool
 from kg.inline import InlineEvaluator
 from kg.store import EmbeddedStore
-from kg.server import envelope, limits, observe, ops, protocol, proxies, responses
+from kg.server import envelope, graphstore, limits, observe, ops, protocol, proxies, responses
 from kg.server.fastpath import QueryFastPath
 from kg.server.reply import Reply
 
@@ -24,14 +24,16 @@ log = logging.getLogger("kg.server")
 # Every HTTP route the server answers, in one place: (rule, endpoint name, view, methods).
 ROUTES = [
     ("/sparql", "sparql", protocol.sparql, protocol.SPARQL_METHODS + ["PUT", "DELETE", "PATCH"]),
-    ("/store", "store", protocol.graph_store, protocol.STORE_METHODS + ["PATCH"]),
+    (graphstore.PATH, "store", graphstore.graph_store, graphstore.METHODS + ["PATCH"]),
+    # a URL under /store names the graph whose IRI it is (direct graph identification; see graphstore.py)
+    (graphstore.PATH + "/<path:name>", "store_direct", graphstore.graph_store, graphstore.METHODS + ["PATCH"]),
     ("/.well-known/void", "void", ops.void, ["GET", "HEAD"]),
     ("/health", "health", ops.health, ["GET", "HEAD"]),
     ("/metrics", "metrics", ops.metrics, ["GET"]),
 ]
 # Plain queries to /sparql (GET ?query=, POST form or application/sparql-query) are answered by
 # fastpath.QueryFastPath in front of Flask, with the same functions as the sparql view; all else reaches Flask.
-ADMITTED = {"sparql", "store"}   # endpoints behind the throttle and the concurrency cap
+ADMITTED = {"sparql", "store", "store_direct"}   # endpoints behind the throttle and the concurrency cap
 
 
 

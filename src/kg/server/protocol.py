@@ -1,4 +1,4 @@
-"""The SPARQL 1.1 Protocol (query and update at /sparql) and the Graph Store HTTP Protocol (/store)."""
+"""The SPARQL 1.1 Protocol: query and update at /sparql (the Graph Store HTTP Protocol, /store, is in graphstore.py)."""
 from __future__ import annotations
 
 import hmac
@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from flask import Response, current_app, g, request
+from werkzeug.datastructures import MultiDict
 
 from kg import describe, formats, shapes
 from kg.errors import QueryError
@@ -20,7 +21,6 @@ FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 SPARQL_METHODS = ["GET", "POST", "OPTIONS"]
-STORE_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
 
 
 @dataclass
@@ -38,7 +38,7 @@ def _base_iri() -> str:
     return queries.base_iri(request.environ)
 
 
-def _requested(values) -> str | None:
+def requested(values: MultiDict) -> str | None:
     """The formats a request names with ?format=, ?output= or ?results= (kg.formats.requested)."""
     return formats.requested(v for name in formats.FORMAT_PARAMETERS for v in values.getlist(name))
 
@@ -119,13 +119,13 @@ def _with_dataset(op: Operation, kind: str, *sources) -> Operation:
 def _run_query(op: Operation) -> Response | Reply:
     """Answer by the rules shared with the fast path (kg.server.queries)."""
     q = queries.QueryRequest(op.text, _base_iri(), op.graphs, op.named, request.headers.get("Accept"),
-                             _requested(request.values), request.headers.get("If-None-Match"))
+                             requested(request.values), request.headers.get("If-None-Match"))
     reply, g.rows = queries.answer(current_app.extensions, q)
     return reply
 
 
 def _run_update(op: Operation) -> Response | Reply:
-    denied = _check_write_token()
+    denied = check_write_token()
     if denied is not None:
         return denied
     try:
@@ -136,13 +136,13 @@ def _run_update(op: Operation) -> Response | Reply:
     except (QueryError, UpdateError) as err:
         return responses.bad_request(str(err))
     except WriteRejected as err:
-        return _rejected(err)
+        return rejected(err)
     except RemoteStoreError as err:
         return responses.error(502, str(err))
     return Response(status=204)
 
 
-def _rejected(err: WriteRejected) -> Response | Reply:
+def rejected(err: WriteRejected) -> Response | Reply:
     """422 with the SHACL report: the standard report graph if the client asks for Turtle, else plain text."""
     if "text/turtle" in (request.headers.get("Accept") or ""):
         return Response(shapes.format_turtle(err.report), status=422, content_type=formats.BY_NAME["turtle"].content_type)
@@ -150,7 +150,7 @@ def _rejected(err: WriteRejected) -> Response | Reply:
 
 
 def _service_description() -> Response | Reply:
-    fmt = formats.negotiate("rdf", request.headers.get("Accept"), _requested(request.args))
+    fmt = formats.negotiate("rdf", request.headers.get("Accept"), requested(request.args))
     if fmt is None:
         return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
     graph = describe.service_description(_base_iri(), _store().named_graphs(), _config().write_token is not None,
@@ -158,7 +158,7 @@ def _service_description() -> Response | Reply:
     return Response(ox.serialize(graph, format=fmt.writer), content_type=fmt.content_type)
 
 
-def _check_write_token() -> Reply | None:
+def check_write_token() -> Reply | None:
     """None if the request may write; else the 403 that says why."""
     token = _config().write_token
     if not token:
@@ -168,73 +168,3 @@ def _check_write_token() -> Reply | None:
     if scheme.lower() != "bearer" or not hmac.compare_digest(credential.strip().encode(), token.encode()):
         return responses.forbidden("Writing needs the header 'Authorization: Bearer <token>' with the server's write token.", bearer=True)
     return None
-
-
-# ---------------------------------------------------------------- /store
-
-def graph_store() -> Response | Reply:
-    """The Graph Store HTTP Protocol with ?graph=IRI or ?default."""
-    if request.method == "OPTIONS":
-        return Response(status=204, headers={"Allow": ", ".join(STORE_METHODS)})
-    graph = _target_graph()
-    if isinstance(graph, Reply):
-        return graph
-    try:
-        return _graph_store_request(graph)
-    except RemoteStoreError as err:
-        return responses.error(502, str(err))
-
-
-def _graph_store_request(graph) -> Response | Reply:
-    """Read, replace, merge into or delete one graph."""
-    store = _store()
-    if request.method in ("GET", "HEAD"):
-        if not store.graph_exists(graph):
-            return responses.not_found(f"No graph <{graph.value}> in the store.")
-        fmt = formats.negotiate("rdf", request.headers.get("Accept"), _requested(request.args))
-        if fmt is None:
-            return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
-        return Response(ox.serialize(store.triples(graph), format=fmt.writer), content_type=fmt.content_type)
-    denied = _check_write_token()
-    if denied is not None:
-        return denied
-    existed = store.graph_exists(graph)
-    try:
-        if request.method == "DELETE":
-            if not store.graph_exists(graph):
-                return responses.not_found(f"No graph <{graph.value}> in the store.")
-            store.drop_graph(graph)
-            return Response(status=204)
-        triples = _read_graph_body(graph)
-        if isinstance(triples, Reply):
-            return triples
-        store.put_graph(graph, triples, merge=request.method == "POST")
-    except (QueryError, UpdateError) as err:
-        return responses.bad_request(str(err))
-    except WriteRejected as err:
-        return _rejected(err)
-    return Response(status=204 if existed else 201)
-
-
-def _target_graph() -> ox.NamedNode | ox.DefaultGraph | Reply:
-    has_default, names = "default" in request.args, request.args.getlist("graph")
-    if has_default == bool(names) or len(names) > 1:
-        return responses.bad_request("Name the graph with exactly one of ?default or ?graph=IRI.")
-    if has_default:
-        return ox.DefaultGraph()
-    try:
-        return ox.NamedNode(names[0])
-    except ValueError as err:
-        return responses.bad_request(f"?graph= is not an absolute IRI: {err}")
-
-
-def _read_graph_body(graph) -> list[ox.Triple] | Reply:
-    fmt = formats.lookup(request.mimetype or "")
-    if fmt is None or fmt.kind != "rdf" or fmt.datasets:
-        offered = ", ".join(f.media_type for f in formats.of_kind("rdf") if not f.datasets)
-        return responses.unsupported_media_type(f"Send the graph as one of: {offered}.")
-    base = graph.value if isinstance(graph, ox.NamedNode) else _base_iri()
-    try:
-        return [q.triple for q in ox.parse(request.get_data(), format=fmt.writer, base_iri=base)]
-    except SyntaxError as err:
-        return responses.bad_request(f"The {fmt.name} body does not parse: {err}")
