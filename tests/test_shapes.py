@@ -1,6 +1,7 @@
 """The shipped data passes the shapes; each curator mistake in fixtures/negative is caught by the right shape."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -47,8 +48,28 @@ def test_negative_fixture_fails_with_expected_shape_and_path(checker, patch):
     shape, path = expectation(patch)
     report = checker(patch)
     assert not report.conforms
-    found = {(r.source_shape, r.path or "-") for r in report.results if r.severity == "Violation"}
+    found = {(r.source_shape, r.path or "-"): r.message for r in report.results if r.severity == "Violation"}
     assert (shape, path) in found, f"expected {shape} on {path}; got {sorted(found)}"
+    said = re.search(r"^# message: (.+)$", patch.read_text(encoding="utf-8"), re.M)
+    if said:
+        assert said.group(1) in found[(shape, path)], found[(shape, path)]
+
+
+def test_each_message_speaks_of_one_kind_of_constraint(config):
+    """A property shape's sh:message covers all its constraints, so a shape that limits both how many values
+    there are and what they are would report a wrong class with a message about counts."""
+    from rdflib.namespace import RDF
+    from kg.namespaces import SH
+
+    graph = build.load_shapes(config.shapes_files)
+    counts = {SH.minCount, SH.maxCount}
+    values = {SH["class"], SH.datatype, SH["in"], SH.nodeKind, SH.pattern, SH.minInclusive, SH.maxInclusive,
+              SH["or"], SH.minLength, SH.hasValue, SH.node, SH.lessThanOrEquals}
+    mixed = [shape for shape in graph.subjects(RDF.type, SH.PropertyShape)
+             if (shape, SH.message, None) in graph
+             and {p for _, p, _ in graph.triples((shape, None, None))} & counts
+             and {p for _, p, _ in graph.triples((shape, None, None))} & values]
+    assert mixed == []
 
 
 def _plain_pyshacl(data, shapes_graph, ontology):
