@@ -131,9 +131,21 @@ def test_validate_shipped_data_files_exit_0(capsys):
 
 
 def test_validate_names_what_a_file_alone_lacks(capsys):
-    """The document's graph without the link file: the states' required Wikidata links are missing."""
-    code, out, _ = run(capsys, "validate", str(ROOT / "data" / "avim-blog-50.trig"))
+    """The document's graph with no context (`--context` alone): the states' required Wikidata links are missing."""
+    code, out, _ = run(capsys, "validate", str(ROOT / "data" / "avim-blog-50.trig"), "--context")
     assert code == 1 and "cs:WikidataItemRequired" in out
+
+
+def test_validate_reads_a_project_file_in_the_context_of_the_others(capsys):
+    """The links live in another file of the project; by default that file is the context, so the document passes."""
+    code, out, _ = run(capsys, "validate", str(ROOT / "data" / "avim-blog-50.trig"))
+    assert code == 0 and "0 violation(s)" in out
+
+
+def _line_of_subject(path: Path, iri: str) -> int:
+    """The first line of the file that starts (after indentation) with the IRI: where it stands as a subject."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.lstrip().startswith(f"<{iri}>"))
 
 
 @pytest.fixture()
@@ -146,9 +158,10 @@ def broken_file(tmp_path) -> Path:
 def test_validate_text_report_names_focus_label_path_and_message(capsys, broken_file):
     code, out, _ = run(capsys, "validate", str(broken_file))
     assert code == 1
-    assert "Violation: 3rd Consultative Meeting of the Heads of State of Central Asia (2021, Turkmenistan) " \
-           "(summit:2021-turkmenistan)\n  property: casd:date  value: '2021-08-06'^^xsd:string\n" \
-           "  The date is one xsd:date (YYYY-MM-DD), not a string.\n  shape: cs:Summit-date" in out
+    line = _line_of_subject(broken_file, "https://w3id.org/casd/summit/2021-turkmenistan")
+    assert f"{broken_file}:{line}: Violation: 3rd Consultative Meeting of the Heads of State of Central Asia " \
+           "(2021, Turkmenistan) (summit:2021-turkmenistan)\n  property: casd:date  value: '2021-08-06'^^xsd:string\n" \
+           "  The date is an xsd:date (YYYY-MM-DD), not a string.\n  shape: cs:Summit-date-value" in out
 
 
 def test_validate_turtle_is_the_standard_report_graph(capsys, broken_file):
@@ -165,7 +178,10 @@ def test_validate_junit_has_a_failed_case_per_violation(capsys, broken_file):
     suite = ET.fromstring(out)
     failures = suite.findall("./testcase/failure")
     assert int(suite.get("failures")) == len(failures) >= 1
-    assert any("cs:Summit-date" == case.get("classname") for case in suite.findall("./testcase") if case.find("failure") is not None)
+    failed = [case for case in suite.findall("./testcase") if case.find("failure") is not None]
+    date = next(case for case in failed if case.get("classname") == "cs:Summit-date-value")
+    assert date.get("file") == str(broken_file)
+    assert date.get("line") == str(_line_of_subject(broken_file, "https://w3id.org/casd/summit/2021-turkmenistan"))
 
 
 def test_validate_with_other_shapes_file(tmp_path, capsys):

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from kg import __version__, build, deepstack, describe, examples, guard, results, shapes
+from kg import __version__, build, checkfiles, deepstack, describe, examples, guard, results, shapes
 from kg.config import Config
 from kg.console import Progress, out
 from kg.errors import KgError, ValidationFailed
@@ -52,8 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-reason", action="store_true", help="skip HermiT (no consistency check, no inferred graph)")
     b.set_defaults(run=_build)
 
-    v = sub.add_parser("validate", help="SHACL report for data files (default: the project's data)")
+    v = sub.add_parser("validate", help="SHACL and quote checks of data files (default: the project's data)")
     v.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    v.add_argument("--context", type=Path, nargs="*", action="extend", metavar="FILE",
+                   help="files the data refers to (default: the project's data; --context alone: none)")
     v.add_argument("--shapes", type=Path, action="append", help="shapes file (repeatable; default: the project's shapes)")
     v.add_argument("--format", choices=sorted(shapes.FORMATTERS), default="text")
     v.set_defaults(run=_validate)
@@ -145,20 +147,9 @@ def _build(args, config: Config) -> int:
 
 
 def _validate(args, config: Config) -> int:
-    shapes_graph = build.load_shapes(args.shapes or config.shapes_files)
-    if args.files:
-        ontology = graph_of(parse_files(config.ontology_files))
-        data = parse_files(args.files)
-        if not data:
-            raise KgError(f"{', '.join(map(str, args.files))}: no triples to validate")
-        report = shapes.validate(graph_of(data), shapes_graph, ontology)
-    else:
-        progress = Progress()
-        try:
-            report = build.check(config, progress).report
-        except ValidationFailed as err:
-            report = err.report
-        progress.close()
+    files = args.files or config.data_files
+    context = args.context if args.files else []
+    report = checkfiles.validate_files(config, files, context, args.shapes)
     out(shapes.FORMATTERS[args.format](report))
     return 0 if report.conforms else 1
 

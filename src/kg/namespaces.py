@@ -22,6 +22,7 @@ WDPQ = Namespace("http://www.wikidata.org/prop/qualifier/")            # pq: sta
 WDS = Namespace("http://www.wikidata.org/entity/statement/")           # statement nodes
 WDATA = Namespace("https://www.wikidata.org/wiki/Special:EntityData/") # an item's data: revision, modification
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+CS = Namespace(BASE + "shapes#")                                       # the project's SHACL shapes
 WIKIDATA_API = "https://www.wikidata.org/w/api.php"
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 
@@ -44,7 +45,7 @@ PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA), "org": str(ORG), "oa": str(OA), "sh": str(SH),
     "void": str(VOID), "dcat": str(DCAT), "wd": str(WD), "wdt": str(WDT),
     "p": str(WDP), "ps": str(WDPS), "pq": str(WDPQ), "wds": str(WDS), "wdata": str(WDATA), "geo": str(GEO),
-    "cs": BASE + "shapes#",
+    "cs": str(CS),
     **{kind: str(ns) for kind, ns in RES.items()},
 }
 

@@ -1,12 +1,12 @@
 """Validate RDF against the SHACL shapes (pySHACL) and report in words a curator understands."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from xml.sax.saxutils import escape, quoteattr
 
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.collection import Collection
 from rdflib.plugins.sparql import prepareQuery
@@ -29,6 +29,14 @@ class Result:
     severity: str
     source_shape: str
     constraint: str
+    place: str = ""                                            # file:line where the focus node was written
+    node: object = field(default=None, compare=False, repr=False)   # the result's node in the report graph
+    focus_term: object = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> tuple:
+        """What makes two results the same finding, whichever validation run found them."""
+        return (self.focus, self.path, self.value, self.source_shape, self.constraint, self.message)
 
 
 @dataclass
@@ -94,23 +102,67 @@ def _results(report: Graph, labels: Graph) -> list[Result]:
         focus = report.value(node, SH.focusNode)
         value = report.value(node, SH.value)
         out.append(Result(
-            focus=_short(focus), focus_label=_label(labels, focus),
+            focus=short(focus), focus_label=_label(labels, focus),
             path=_path(report, report.value(node, SH.resultPath)),
-            value=_short(value) if value is not None else "",
+            value=short(value) if value is not None else "",
             message="; ".join(sorted(str(m) for m in report.objects(node, SH.resultMessage))),
             severity=SEVERITY_NAMES.get(report.value(node, SH.resultSeverity), "Violation"),
-            source_shape=_short(report.value(node, SH.sourceShape)),
-            constraint=_short(report.value(node, SH.sourceConstraintComponent)),
+            source_shape=short(report.value(node, SH.sourceShape)),
+            constraint=short(report.value(node, SH.sourceConstraintComponent)),
+            node=node, focus_term=focus,
         ))
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     return sorted(out, key=lambda r: (order[r.severity], r.focus, r.path, r.message))
+
+
+def narrowed(report: Report, keep: list[Result], extra: list[tuple[Result, list]] = ()) -> Report:
+    """A report of only the results in `keep` (each with its place), plus `extra` results given with their
+    triples: the report graph holds exactly the results listed, and sh:conforms says whether any is a violation."""
+    graph = Graph()
+    for prefix, iri in report.graph.namespaces():
+        graph.bind(prefix, iri, override=False)
+    root = next(report.graph.subjects(RDF.type, SH.ValidationReport), None) or URIRef("urn:kg:report")
+    graph.add((root, RDF.type, SH.ValidationReport))
+    for result in keep:
+        graph.add((root, SH.result, result.node))
+        for triple in _closure(report.graph, result.node):
+            graph.add(triple)
+    for result, triples in extra:
+        graph.add((root, SH.result, result.node))
+        for triple in triples:
+            graph.add(triple)
+    results = [*keep, *(r for r, _ in extra)]
+    conforms = not any(r.severity == "Violation" for r in results)
+    graph.add((root, SH.conforms, Literal(conforms)))
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    return Report(graph, sorted(results, key=lambda r: (order[r.severity], r.place == "", r.place, r.focus, r.path, r.message)))
+
+
+def _closure(g: Graph, node) -> list:
+    """The triples about a node and the blank nodes it reaches (a result, its path lists, its details)."""
+    out, todo, seen = [], [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for s, p, o in g.triples((current, None, None)):
+            out.append((s, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return out
+
+
+def placed(result: Result, place: str) -> Result:
+    """The same result, saying where its focus node was written."""
+    return replace(result, place=place)
 
 
 def _label(g: Graph, node) -> str:
     if node is None:
         return ""
     labels = {l.language: str(l) for l in g.objects(node, RDFS.label) if isinstance(l, Literal)}
-    return labels.get("en") or labels.get("tr") or next(iter(labels.values()), _short(node))
+    return labels.get("en") or labels.get("tr") or next(iter(labels.values()), short(node))
 
 
 def _path(g: Graph, path) -> str:
@@ -118,13 +170,13 @@ def _path(g: Graph, path) -> str:
         return ""
     inverse = g.value(path, SH.inversePath)
     if inverse is not None:
-        return "^" + _short(inverse)
+        return "^" + short(inverse)
     if (path, RDF.first, None) in g:
-        return "/".join(_short(p) for p in Collection(g, path))
-    return _short(path)
+        return "/".join(short(p) for p in Collection(g, path))
+    return short(path)
 
 
-def _short(term) -> str:
+def short(term) -> str:
     """A compact name using the project's prefixes, for human reports."""
     if term is None:
         return ""
@@ -143,7 +195,7 @@ def format_text(report: Report) -> str:
         return "Valid: the data conforms to the shapes."
     lines = []
     for r in report.results:
-        lines.append(f"{r.severity}: {r.focus_label} ({r.focus})")
+        lines.append(f"{r.place + ': ' if r.place else ''}{r.severity}: {r.focus_label} ({r.focus})")
         if r.path:
             lines.append(f"  property: {r.path}" + (f"  value: {r.value}" if r.value else ""))
         lines.append(f"  {r.message or r.constraint}")
@@ -165,12 +217,13 @@ def format_junit(report: Report, suite: str = "shacl") -> str:
         name = quoteattr(f"{r.focus} {r.path}".strip())
         classname = quoteattr(r.source_shape)
         body = escape(f"{r.focus_label} ({r.focus})\nproperty: {r.path}\nvalue: {r.value}\n{r.message}\n{r.constraint}")
+        where = f' file={quoteattr(r.place.rsplit(":", 1)[0])} line="{r.place.rsplit(":", 1)[1]}"' if r.place else ""
         if r.severity == "Violation":
-            cases.append(f'  <testcase name={name} classname={classname}>\n'
+            cases.append(f'  <testcase name={name} classname={classname}{where}>\n'
                          f'    <failure message={quoteattr(r.message or r.constraint)} type="{r.constraint}">{body}</failure>\n'
                          f'  </testcase>')
         else:
-            cases.append(f'  <testcase name={name} classname={classname}>\n'
+            cases.append(f'  <testcase name={name} classname={classname}{where}>\n'
                          f'    <system-out>{escape(r.severity)}: {body}</system-out>\n  </testcase>')
     if not cases:
         cases.append('  <testcase name="conforms" classname="shacl"/>')
