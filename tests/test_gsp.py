@@ -205,3 +205,12 @@ def test_an_accept_header_asking_for_utf8_is_served(client):
     r = client.get("/store?default", headers={"Accept": "text/turtle; charset=utf-8"})
     assert r.status_code == 200 and r.mimetype == "text/turtle"
     assert client.get("/store?default", headers={"Accept": "text/turtle; charset=latin1"}).status_code == 406
+
+
+def test_a_browser_may_create_a_graph_and_read_where_it_went():
+    """CORS: the preflight allows the Graph Store's methods, and the Location of a created graph is readable."""
+    client = create_app(Config(empty=True)).test_client()
+    r = client.options("/store", headers={"Origin": "http://example.org", "Access-Control-Request-Method": "PUT"})
+    allowed = {m.strip() for m in r.headers.get("Access-Control-Allow-Methods", "").split(",")}
+    assert {"PUT", "DELETE", "POST"} <= allowed
+    assert "Location" in {h.strip() for h in r.headers.get("Access-Control-Expose-Headers", "").split(",")}

@@ -29,3 +29,20 @@ def test_a_refused_type_is_406_through_the_endpoint():
     assert r.status_code == 406
     r = client.get("/sparql?query=SELECT%20*%20%7B%7D", headers={"Accept": "text/*;q=0.9, text/csv;q=0.1"})
     assert r.status_code == 200 and r.mimetype == "text/tab-separated-values"
+
+
+@pytest.mark.parametrize("accept, kind, expected", [
+    ("text/turtle; charset=utf-8", "rdf", "turtle"),                          # all we write is UTF-8
+    ("text/turtle;charset=UTF-8;q=0.5, application/n-triples", "rdf", "ntriples"),
+    ("application/sparql-results+json; charset=utf-8", "solutions", "json"),
+    ("text/turtle; charset=iso-8859-1", "rdf", None),                         # a charset we do not write
+])
+def test_a_utf8_charset_parameter_asks_nothing_more(accept, kind, expected):
+    fmt = formats.negotiate(kind, accept)
+    assert (fmt.name if fmt else None) == expected
+
+
+def test_charset_in_accept_through_the_sparql_endpoint():
+    client = create_app(Config(empty=True)).test_client()
+    r = client.get("/sparql?query=CONSTRUCT%20%7B%7D%20%7B%7D", headers={"Accept": "text/turtle; charset=utf-8"})
+    assert r.status_code == 200 and r.mimetype == "text/turtle"

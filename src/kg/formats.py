@@ -1,6 +1,8 @@
 """The one table of result and RDF formats: the CLI, content negotiation and the service description read it."""
 from __future__ import annotations
 
+import re
+
 import functools
 import itertools
 import json
@@ -191,7 +193,8 @@ def negotiate(kind: str, accept: str | None, requested: str | None = None) -> Fo
             if fmt in candidates:
                 return fmt
         return None
-    accepted = parse_accept_header(accept or "*/*", MIMEAccept) or parse_accept_header("*/*", MIMEAccept)
+    accept = _UTF8.sub("", accept or "*/*")       # every format here is UTF-8: `;charset=utf-8` asks nothing more
+    accepted = parse_accept_header(accept, MIMEAccept) or parse_accept_header("*/*", MIMEAccept)
     offered = [(f, f.media_type) for f in [DEFAULT[kind], *(f for f in candidates if f is not DEFAULT[kind])]]
     offered += [(BY_NAME[name], alias) for alias, name in ALIASES.items() if BY_NAME[name].kind == kind]
     # RFC 9110 §12.5.1: the most specific range sets a type's quality (text/csv;q=0.1 beats text/*;q=0.9 for
@@ -203,6 +206,9 @@ def negotiate(kind: str, accept: str | None, requested: str | None = None) -> Fo
             if _covers(media, offered_type) and accepted.quality(offered_type) == q:
                 return fmt
     return None
+
+
+_UTF8 = re.compile(r'\s*;\s*charset\s*=\s*"?utf-?8"?\s*(?=[;,]|$)', re.I)
 
 
 def _covers(media_range: str, media_type: str) -> bool:

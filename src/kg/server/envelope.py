@@ -13,9 +13,9 @@ from kg.server.queries import TRUNCATED_HEADER
 from kg.server.reply import Reply
 
 CORS_HEADERS = [("Access-Control-Allow-Origin", "*"),
-                ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+                ("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS"),
                 ("Access-Control-Allow-Headers", "Accept, Content-Type, Authorization"),
-                ("Access-Control-Expose-Headers", f"ETag, Content-Type, Content-Encoding, {TRUNCATED_HEADER}")]
+                ("Access-Control-Expose-Headers", f"ETag, Content-Type, Content-Encoding, Location, {TRUNCATED_HEADER}")]
 GZIP_MIN_BYTES = 1024   # smaller bodies are sent as they are
 
 

@@ -18,7 +18,6 @@ refused. Every write needs the write token and passes the shape gate; errors are
 """
 from __future__ import annotations
 
-import re
 import uuid
 from urllib.parse import quote
 
@@ -38,7 +37,6 @@ NEW_GRAPHS = PATH + "/graphs/"      # where a POST to PATH mints the IRI of the 
 METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
 MULTIPART = "multipart/form-data"
 _IRI_PATH_SAFE = "/!$&'()*+,;=:@-._~"    # kept as they are in a path; every other byte is percent-encoded
-_UTF8 = re.compile(r";\s*charset\s*=\s*\"?utf-?8\"?(?=\s*(?:[;,]|$))", re.I)
 
 
 class _Create:
@@ -101,7 +99,7 @@ def _graph_store_request(graph) -> Response | Reply:
     if request.method in ("GET", "HEAD"):
         if not store.graph_exists(graph):
             return _not_found(graph)
-        accept = _UTF8.sub("", request.headers.get("Accept") or "") or None   # all we send is UTF-8
+        accept = request.headers.get("Accept")
         fmt = formats.negotiate("rdf", accept, protocol.requested(request.args))
         if fmt is None:
             return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
