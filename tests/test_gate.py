@@ -4,12 +4,13 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+import negative_cases
 from conftest import FIXTURES, TOKEN
 from kg import build
 from kg.config import Config
 from kg.gate import ShapeGate, WriteRejected, explicit_delta
 from kg.loading import parse_files
-from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
+from kg.namespaces import PREFIXES
 from kg.rdfconv import graph_of
 from kg.server import create_app
 from kg.store import EmbeddedStore
@@ -79,34 +80,23 @@ def test_graph_store_writes_pass_the_gate_too(gated):
 @pytest.fixture(scope="module")
 def base(built):
     """The built store's asserted quads, and a store holding exactly them (the same blank nodes)."""
-    quads = [q for q in built.store if q.graph_name.value not in (str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY))]
+    quads = negative_cases.asserted(built)
     store = ox.Store()
     store.extend(quads)
     return quads, store
 
 
-def _delta_of(base, patch):
-    """The exact quads a fixture adds and removes: applied to a copy of the same quads, so that blank nodes the
-    fixture does not touch compare equal and the delta is as small as a client's INSERT/DELETE DATA would be."""
-    quads, _ = base
-    copy = ox.Store()
-    copy.extend(quads)
-    copy.update(patch.read_text(encoding="utf-8"), prefixes=dict(PREFIXES))
-    after, before = set(copy), set(quads)
-    return list(after - before), list(before - after)
-
-
 @pytest.mark.parametrize("patch", NEGATIVE, ids=[p.stem for p in NEGATIVE])
-def test_delta_and_full_validation_agree(base, gate, patch):
-    added, removed = _delta_of(base, patch)
-    assert 0 < len(added) + len(removed) <= 12, "the delta should be the fixture's few quads"
-    store = base[1]
-    verdicts = []
-    for check in (gate.check_delta, gate.check_full):
-        with pytest.raises(WriteRejected) as caught:
-            check(store, added, removed)
-        verdicts.append({(r.focus, r.path, r.source_shape) for r in caught.value.report.results if r.severity == "Violation"})
-    assert verdicts[0] == verdicts[1]
+def test_delta_and_full_validation_agree(config, built, base, gate, patch):
+    """The delta check on the fixture's exact quads (as a client's INSERT/DELETE DATA would send them) finds the
+    violations that validating the whole data after the fixture finds (negative_cases, shared with test_shapes)."""
+    case = negative_cases.judged(config, built, patch)
+    assert 0 < len(case.added) + len(case.removed) <= 12, "the delta should be the fixture's few quads"
+    with pytest.raises(WriteRejected) as caught:
+        gate.check_delta(base[1], case.added, case.removed)
+    delta = {(r.focus, r.path, r.source_shape) for r in caught.value.report.results if r.severity == "Violation"}
+    full = {(r.focus, r.path, r.source_shape) for r in case.report.results if r.severity == "Violation"}
+    assert delta == full
 
 
 ENTITIES = ["summit/2021-turkmenistan", "summit/2019-uzbekistan", "state/kazakhstan", "series/central-asia-consultative-meetings",
