@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -190,6 +191,51 @@ def remote_server(oxigraph_server):
     proc, port = start_kg_serve("--store", f"http://127.0.0.1:{oxigraph_server}/query")
     yield port
     stop(proc)
+
+
+# ---------------------------------------------------------------- Remote stores: oxigraph serve and Virtuoso
+
+from virtuoso import virtuoso_server  # noqa: E402,F401  (a fixture: a real Virtuoso, or a skip if not installed)
+
+REMOTES = ("oxigraph", "virtuoso")
+
+
+@dataclass(frozen=True)
+class Remote:
+    """One real remote store and `kg serve --store URL` in front of it."""
+
+    name: str          # "oxigraph" or "virtuoso"
+    url: str           # the store's SPARQL endpoint, as given to `kg load --store` and `kg serve --store`
+    kg_port: int       # the port of `kg serve --store url`
+
+    def ask(self, text: str) -> bool:
+        """An ASK sent straight to the store (not through kg)."""
+        import json
+        import urllib.parse
+        import urllib.request
+
+        request = urllib.request.Request(f"{self.url}?query={urllib.parse.quote(text)}",
+                                         headers={"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=60) as r:
+            return json.loads(r.read())["boolean"]
+
+
+@pytest.fixture(scope="session")
+def virtuoso_kg_server(virtuoso_server):
+    """`kg serve --store URL` fronting the real Virtuoso's /sparql endpoint."""
+    proc, port = start_kg_serve("--store", f"http://127.0.0.1:{virtuoso_server}/sparql")
+    yield port
+    stop(proc)
+
+
+@pytest.fixture(scope="session", params=REMOTES)
+def remote(request) -> Remote:
+    """Each real remote store in turn (oxigraph serve, Virtuoso), with kg serve in front of it."""
+    if request.param == "oxigraph":
+        store, kg_port = request.getfixturevalue("oxigraph_server"), request.getfixturevalue("remote_server")
+        return Remote("oxigraph", f"http://127.0.0.1:{store}/query", kg_port)
+    store, kg_port = request.getfixturevalue("virtuoso_server"), request.getfixturevalue("virtuoso_kg_server")
+    return Remote("virtuoso", f"http://127.0.0.1:{store}/sparql", kg_port)
 
 
 # ---------------------------------------------------------------- Wikidata: a local stand-in for its services

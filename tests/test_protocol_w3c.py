@@ -1,4 +1,5 @@
-"""The 34 W3C SPARQL 1.1 Protocol tests, through the in-process client and through a real server."""
+"""The 34 W3C SPARQL 1.1 Protocol tests, through the in-process client, a real server, and a real server in
+front of each real remote store (oxigraph serve, Virtuoso)."""
 from __future__ import annotations
 
 import pytest
@@ -13,6 +14,7 @@ if not W3C_PROTOCOL.exists():
 import w3c_protocol  # noqa: E402
 
 TESTS = w3c_protocol.load(W3C_PROTOCOL)
+STORE_NAMES = {"oxigraph": "oxigraph serve", "virtuoso": "Virtuoso"}
 
 def _run(where: str, test, send) -> None:
     suite = f"W3C SPARQL 1.1 Protocol ({where})"
@@ -41,8 +43,9 @@ def test_w3c_protocol_real_server(empty_server, test):
 
 
 @pytest.mark.parametrize("test", TESTS, ids=[t.name for t in TESTS])
-def test_w3c_protocol_remote_store(remote_server, test):
-    _run("kg serve fronting oxigraph serve", test, http_sender(remote_server))
+def test_w3c_protocol_remote_store(remote, test):
+    """Through `kg serve --store URL` in front of each real remote store (conftest.REMOTES)."""
+    _run(f"kg serve fronting {STORE_NAMES[remote.name]}", test, http_sender(remote.kg_port))
 
 
 def test_runner_fails_an_endpoint_that_says_yes_to_everything():

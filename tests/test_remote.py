@@ -1,32 +1,95 @@
-"""The remote-store path: the built graph pushed to a real Oxigraph server and served through kg."""
+"""The remote-store path: the built graph pushed to each real remote store (oxigraph serve, Virtuoso) and
+served through kg. Where Virtuoso cannot do what the test asks, the test is a strict xfail that says why."""
 from __future__ import annotations
 
-import json
 import urllib.parse
 import urllib.request
+from collections import Counter
 
+import pyoxigraph as ox
 import pytest
 
-from conftest import http_sender
+from conftest import Remote, http_sender
 from kg.cli import main
+
+# The datatypes Virtuoso rewrites, and the one it writes wktLiterals back as.
+LOSSY_ON_VIRTUOSO = {"http://www.w3.org/2001/XMLSchema#duration", "http://www.opengis.net/ont/geosparql#wktLiteral",
+                     "http://www.openlinksw.com/schemas/virtrdf#Geometry"}
 
 
 @pytest.fixture(scope="module")
-def loaded_oxigraph(oxigraph_server):
-    url = f"http://127.0.0.1:{oxigraph_server}/query"
-    assert main(["load", "--store", url]) == 0
-    return url
+def loaded(remote: Remote) -> Remote:
+    assert main(["load", "--store", remote.url]) == 0
+    return remote
 
 
-def test_kg_load_pushes_every_graph(loaded_oxigraph, built, capsys):
-    q = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-    with urllib.request.urlopen(f"{loaded_oxigraph}?query={q}") as r:
-        n = int(json.loads(r.read())["results"]["bindings"][0]["n"]["value"])
-    assert n == len(built.store)
+def _served_quads(remote: Remote, graphs: set) -> list[ox.Quad]:
+    """The quads of the given graphs as kg serves them from the remote store (in SPARQL JSON results)."""
+    q = urllib.parse.quote("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    status, _, body = http_sender(remote.kg_port)("GET", f"/sparql?query={q}",
+                                                  {"Accept": "application/sparql-results+json"}, b"")
+    assert status == 200, body[:500]
+    rows = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows if r["g"] in graphs]
 
 
-def test_served_through_kg_from_the_remote_store(loaded_oxigraph, remote_server):
-    send = http_sender(remote_server)
+def _ground(quads) -> set:
+    return {q for q in quads if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))}
+
+
+def _datatype(q: ox.Quad) -> str | None:
+    return q.object.datatype.value if isinstance(q.object, ox.Literal) else None
+
+
+def test_kg_load_pushes_every_graph(loaded, built):
+    """Graph by graph, as many triples at the store as in the build (the store's own graphs aside)."""
+    graphs = set(built.store.named_graphs())
+    served = Counter(q.graph_name for q in _served_quads(loaded, graphs))
+    assert served == Counter(q.graph_name for q in built.store)
+
+
+def test_every_term_comes_back_as_it_was_sent(loaded, built):
+    """Every quad without a blank node, term for term, save the two datatypes Virtuoso rewrites (next test)."""
+    graphs = set(built.store.named_graphs())
+    sent = {q for q in _ground(built.store) if _datatype(q) not in LOSSY_ON_VIRTUOSO}
+    back = {q for q in _ground(_served_quads(loaded, graphs)) if _datatype(q) not in LOSSY_ON_VIRTUOSO}
+    assert sorted(map(str, sent ^ back))[:10] == [] and len(sent) > 2000
+
+
+def test_durations_and_wkt_literals_come_back_as_they_were_sent(loaded, built, request):
+    if loaded.name == "virtuoso":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            'Virtuoso stores "P1Y"^^xsd:duration as "12"^^xsd:duration and "Point(60 39)"^^geo:wktLiteral as '
+            '"POINT(60 39)"^^virtrdf:Geometry: the original terms are lost at the store')))
+    graphs = set(built.store.named_graphs())
+    sent = {q for q in _ground(built.store) if _datatype(q) in LOSSY_ON_VIRTUOSO}
+    back = {q for q in _ground(_served_quads(loaded, graphs)) if _datatype(q) in LOSSY_ON_VIRTUOSO}
+    assert len(sent) >= 10 and back == sent
+
+
+def test_an_update_sent_as_a_query_never_reaches_the_store(loaded):
+    """Virtuoso carries out an update sent as query=: kg must refuse it as a query (it needs no write token)."""
+    text = 'INSERT DATA { GRAPH <http://example.org/sneaked> { <http://example.org/s> <http://example.org/p> "in" } }'
+    status, _, body = http_sender(loaded.kg_port)("GET", f"/sparql?query={urllib.parse.quote(text)}", {}, b"")
+    assert status == 400, body
+    assert not loaded.ask("ASK { GRAPH <http://example.org/sneaked> { ?s ?p ?o } }")
+
+
+def test_a_computed_boolean_is_an_xsd_boolean(loaded, request):
+    if loaded.name == "virtuoso":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            'Virtuoso evaluates true and (1 = 1) to "1"^^xsd:integer, in its JSON and XML results alike')))
+    q = urllib.parse.quote("SELECT (true AS ?t) (1 = 1 AS ?c) WHERE {}")
+    accept = {"Accept": "application/sparql-results+json"}
+    status, _, body = http_sender(loaded.kg_port)("GET", f"/sparql?query={q}", accept, b"")
+    assert status == 200, body
+    row = next(iter(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)))
+    boolean = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+    assert row["t"] == row["c"] == ox.Literal("true", datatype=boolean)
+
+
+def test_served_through_kg_from_the_remote_store(loaded):
+    send = http_sender(loaded.kg_port)
     q = urllib.parse.quote("SELECT ?c WHERE { GRAPH ?g { <https://w3id.org/casd/summit/2021-turkmenistan> "
                            "<https://w3id.org/casd/ontology#chairedBy> ?c } }")
     status, headers, body = send("GET", f"/sparql?query={q}", {"Accept": "text/csv"}, b"")
@@ -119,20 +182,17 @@ def test_a_remote_store_that_drips_its_answer_is_cut_at_the_timeout():
         server.close()
 
 
-def test_writes_through_the_remote_store_pass_the_shape_gate(loaded_oxigraph, remote_server):
+def test_writes_through_the_remote_store_pass_the_shape_gate(loaded):
     """Explicit deltas are judged on the remote neighbourhood, other updates on a copy; a refused write never
     reaches the remote store."""
     from conftest import FIXTURES, TOKEN
     from kg.namespaces import PREFIXES
 
-    send = http_sender(remote_server)
+    send = http_sender(loaded.kg_port)
+    remote_ask = loaded.ask
     auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}
     summit = "<https://w3id.org/casd/summit/2021-turkmenistan>"
     graph = "<https://w3id.org/casd/graph/avim-blog-50>"
-
-    def remote_ask(text: str) -> bool:
-        with urllib.request.urlopen(f"{loaded_oxigraph}?query={urllib.parse.quote(text)}") as r:
-            return json.loads(r.read())["boolean"]
 
     bad = f'INSERT DATA {{ GRAPH {graph} {{ {summit} <https://w3id.org/casd/ontology#slogan> "no tag" }} }}'
     status, _, body = send("POST", "/sparql", auth, bad.encode())

@@ -1,6 +1,8 @@
-"""A remote SPARQL 1.1 store (Oxigraph server, Fuseki, GraphDB, QLever …) behind the same interface as the embedded one."""
+"""A remote SPARQL 1.1 store (Oxigraph server, Virtuoso, Fuseki, GraphDB, QLever …) behind the same interface as the
+embedded one. Where Virtuoso differs, kg.virtuoso says how; docs/remote-stores.md lists what the tests saw."""
 from __future__ import annotations
 
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -9,13 +11,19 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg import __version__, deepstack, nesting
+from kg import __version__, deepstack, nesting, virtuoso
 from kg.errors import KgError, QueryError
 from kg.gate import graph_delta
+from kg.remote_view import RemoteView
+from kg.sparql_lexer import tokens
 from kg.store import UpdateError
 
 USER_AGENT = f"kg/{__version__} (casd knowledge graph; SPARQL 1.1 client)"
-ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+RESULTS, XML_RESULTS = "application/sparql-results+json", "application/sparql-results+xml"
+TRIPLES = "application/n-triples"
+# One media type per query form: Virtuoso ignores q-values (it answered CONSTRUCT with a results table).
+ACCEPT_BY_FORM = {"SELECT": RESULTS, "ASK": RESULTS, "CONSTRUCT": TRIPLES, "DESCRIBE": TRIPLES}
+_IRIREF = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')   # what may stand between < and > in SPARQL
 ERROR_EXCERPT = 2000   # characters of a backend's error message passed on to the client
 
 
@@ -41,10 +49,14 @@ class Endpoints:
     query: str
     update: str
     graph_store: str
+    dialect: str = "sparql11"     # or "virtuoso"
 
     @classmethod
     def from_url(cls, url: str) -> "Endpoints":
-        """Oxigraph's and Fuseki's layouts (…/query, …/update, …/store or …/data); otherwise one URL for all."""
+        """Virtuoso's layout (/sparql, /sparql-graph-crud), Oxigraph's and Fuseki's (…/query, …/update, …/store or
+        …/data); otherwise one URL for all."""
+        if virtuoso.is_endpoint(url):
+            return cls(url, url, virtuoso.graph_store(url), "virtuoso")
         base, _, last = url.rstrip("/").rpartition("/")
         if last in ("query", "sparql"):
             store = "store" if last == "query" else "data"
@@ -61,24 +73,51 @@ class RemoteStore:
         self.endpoints = endpoints
         self.timeout = timeout
         self.gate = gate          # a kg.gate.ShapeGate that judges every write before it is sent, or None
+        self.virtuoso = endpoints.dialect == "virtuoso"
+        self.union_default_graph = self.virtuoso     # the default graph is the union: none of its own to hold data
+        self._own_graphs: list[str] | None = None
 
     # -- SPARQL
 
     def query(self, text: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
               base_iri: str | None = None):
-        fields = [("query", text)] + [("default-graph-uri", g) for g in default_graphs or []] \
+        """The store's answer, whole: RemoteStoreError if the store cut it at its row limit."""
+        result, cut = self.answer(text, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri)
+        if cut is not None:
+            raise RemoteStoreError(f"the store cut its answer at {cut} rows (its own limit, such as Virtuoso's "
+                                   "ResultSetMaxRows)")
+        return result
+
+    def answer(self, text: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+               base_iri: str | None = None) -> tuple[object, int | None]:
+        """The store's answer, and the row limit it was cut at (None if whole, as far as the store says)."""
+        fields = [("query", _with_base(text, base_iri))] + [("default-graph-uri", g) for g in default_graphs or []] \
             + [("named-graph-uri", g) for g in named_graphs or []]
-        status, media, body = self._send("POST", self.endpoints.query, urllib.parse.urlencode(fields).encode(),
-                                         {"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT})
+        form = query_form(text)
+        if form is None:     # Virtuoso would carry out an update sent as a query, past the token and the gate
+            raise QueryError("not a SPARQL query: after its PREFIX and BASE declarations a query begins with "
+                             "SELECT, ASK, CONSTRUCT or DESCRIBE")
+        accept = ACCEPT_BY_FORM[form]
+        if accept == RESULTS and self.virtuoso:
+            accept = XML_RESULTS         # Virtuoso's JSON gives a stored xsd:boolean true as "1"; its XML as "true"
+        request = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+        status, media, body, headers = self._send("POST", self.endpoints.query,
+                                                  urllib.parse.urlencode(fields).encode(), request)
         if status >= 400:
             raise QueryError(f"the store refused the query ({status}): {_excerpt(body)}")
-        if media == "application/n-triples" or media == "text/plain":
-            return GraphResult(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)))
-        fmt = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
-               "application/sparql-results+xml": ox.QueryResultsFormat.XML}.get(media)
-        if fmt is None:
-            raise RemoteStoreError(f"the store answered a query with {media or 'no media type'}")
-        return ox.parse_query_results(body, format=fmt)
+        cap = headers.get(virtuoso.MAX_ROWS_HEADER, "")
+        cut = int(cap) if cap.strip().isdigit() else None
+        fmt = {RESULTS: ox.QueryResultsFormat.JSON, XML_RESULTS: ox.QueryResultsFormat.XML}.get(media)
+        try:
+            if media == TRIPLES or media == "text/plain":
+                return GraphResult(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))), cut
+            if fmt is not None:
+                if self.virtuoso:
+                    body = virtuoso.readable_results(body)
+                return ox.parse_query_results(body, format=fmt), cut
+        except (SyntaxError, ValueError) as err:      # e.g. a relative IRI the store kept as it was given
+            raise RemoteStoreError(f"the store's answer cannot be read: {err}") from None
+        raise RemoteStoreError(f"the store answered a query with {media or 'no media type'}")
 
     def update(self, text: str, *, base_iri: str | None = None) -> None:
         """Send an update, once the shape gate (if any) has judged it on the remote data it touches."""
@@ -90,51 +129,90 @@ class RemoteStore:
                 raise QueryError(f"malformed update: {err}") from None
             except (ValueError, RuntimeError) as err:          # the engine refused it on the copy
                 raise UpdateError(f"update failed: {err}") from None
-        status, _, body = self._send("POST", self.endpoints.update, text.encode("utf-8"),
-                                     {"Content-Type": "application/sparql-update"})
+        if self.virtuoso:
+            text = virtuoso.rewrite_update(text, self.named_graphs)
+            if text is None:
+                return
+        status, _, body, _ = self._send("POST", self.endpoints.update, _with_base(text, base_iri).encode("utf-8"),
+                                        {"Content-Type": "application/sparql-update", "Accept": RESULTS})
         if status >= 400:
             raise UpdateError(f"the store refused the update ({status}): {_excerpt(body)}")
 
     # -- Graph Store Protocol
 
     def graph_exists(self, graph) -> bool:
+        """Whether the graph is there (the default graph always is)."""
         if isinstance(graph, ox.DefaultGraph):
             return True
-        status, _, _ = self._send("HEAD", self._graph_url(graph), None, {"Accept": "application/n-triples"})
-        return status == 200
+        if not self.virtuoso:            # Virtuoso's graph store has no HEAD (501)
+            status, _, _, _ = self._send("HEAD", self._graph_url(graph), None, {"Accept": TRIPLES})
+            if status not in (405, 501):
+                return status == 200
+        return bool(self.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))   # not GRAPH g {}: Virtuoso says yes
 
     def triples(self, graph) -> list:
-        status, _, body = self._send("GET", self._graph_url(graph), None, {"Accept": "application/n-triples"})
+        """The graph's triples, all of them (RemoteStoreError if the store would send only some)."""
+        if self.union_default_graph and isinstance(graph, ox.DefaultGraph):
+            return []                    # no default graph of its own: nothing can be in it
+        status, _, body, _ = self._send("GET", self._graph_url(graph), None, {"Accept": TRIPLES})
         if status == 404:
             return []
         if status >= 400:
             raise RemoteStoreError(f"the store could not return the graph ({status}): {_excerpt(body)}")
-        return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        if self.virtuoso:                # Virtuoso cuts a graph at ResultSetMaxRows + 1, and says nothing
+            total = self._count(f"GRAPH {graph} {{ ?s ?p ?o }}")
+            if len(triples) < total:
+                raise RemoteStoreError(f"the store sent {len(triples)} of the {total} triples of the graph (it "
+                                       "cuts answers at its ResultSetMaxRows)")
+        return triples
 
     def put_graph(self, graph, triples: list, merge: bool) -> None:
+        """Replace the graph with the triples (or add them, with merge), once the gate (if any) allows it."""
+        if self.union_default_graph and isinstance(graph, ox.DefaultGraph):
+            raise UpdateError("this store (Virtuoso) has no default graph of its own: write to a named graph")
         if self.gate is not None:
             view = RemoteView(self)
             self.gate.check_delta(view, *graph_delta(view, graph, triples, merge))
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
-        status, _, answer = self._send("POST" if merge else "PUT", self._graph_url(graph), body,
-                                       {"Content-Type": "application/n-triples"})
+        status, _, answer, _ = self._send("POST" if merge else "PUT", self._graph_url(graph), body,
+                                          {"Content-Type": TRIPLES})
         if status >= 400:
             raise UpdateError(f"the store refused the graph ({status}): {_excerpt(answer)}")
 
     def drop_graph(self, graph) -> None:
+        """Delete the graph, once the gate (if any) allows it; a graph that is not there is no error."""
+        if self.union_default_graph and isinstance(graph, ox.DefaultGraph):
+            return                       # no default graph of its own: it is always empty
         if self.gate is not None:
             view = RemoteView(self)
             self.gate.check_delta(view, *graph_delta(view, graph, [], merge=False))
-        status, _, body = self._send("DELETE", self._graph_url(graph), None, {})
+        status, _, body, _ = self._send("DELETE", self._graph_url(graph), None, {})
         if status >= 400 and status != 404:
             raise UpdateError(f"the store could not delete the graph ({status}): {_excerpt(body)}")
 
     def named_graphs(self) -> list[str]:
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-        return sorted(s["g"].value for s in result)
+        """The named graphs (on Virtuoso: those holding triples, less the store's own)."""
+        if not self.virtuoso:
+            return sorted(s["g"].value for s in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"))
+        own = set(self.own_graphs())      # and not GRAPH ?g {}: Virtuoso answers it with one unbound row
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(s["g"].value for s in result if s["g"].value not in own)
+
+    def own_graphs(self) -> list[str]:
+        """The graphs the store keeps for itself (Virtuoso's), left out of what kg lists and counts."""
+        if not self.virtuoso:
+            return []
+        if self._own_graphs is None:
+            found = [s["g"].value for s in self.query(virtuoso.SERVICE_GRAPHS)]
+            self._own_graphs = sorted(set(virtuoso.OWN_GRAPHS) | set(found))
+        return self._own_graphs
 
     def __len__(self) -> int:
-        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return self._count(f"GRAPH ?g {{ ?s ?p ?o }} {virtuoso.not_in(self.own_graphs())}")
+
+    def _count(self, pattern: str) -> int:
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
         return int(next(iter(result))["n"].value)
 
     def push(self, source: ox.Store, progress=None) -> int:
@@ -157,15 +235,16 @@ class RemoteStore:
         query = "default" if isinstance(graph, ox.DefaultGraph) else urllib.parse.urlencode({"graph": graph.value})
         return f"{self.endpoints.graph_store}?{query}"
 
-    def _send(self, method: str, url: str, body: bytes | None, headers: dict) -> tuple[int, str, bytes]:
-        """One exchange, all of it (connecting, waiting, reading) within the store's timeout."""
+    def _send(self, method: str, url: str, body: bytes | None, headers: dict) -> tuple[int, str, bytes, object]:
+        """One exchange, all of it (connecting, waiting, reading) within the store's timeout:
+        (status, media type, body, response headers)."""
         deadline = time.monotonic() + self.timeout
         request = urllib.request.Request(url, data=body, method=method, headers={"User-Agent": USER_AGENT, **headers})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.status, _media(response.headers), _read_by(response, deadline, url)
+                return response.status, _media(response.headers), _read_by(response, deadline, url), response.headers
         except urllib.error.HTTPError as err:
-            return err.code, _media(err.headers), _read_by(err, deadline, url)
+            return err.code, _media(err.headers), _read_by(err, deadline, url), err.headers
         except (urllib.error.URLError, OSError) as err:
             raise RemoteStoreError(f"cannot reach the store at {url}: {getattr(err, 'reason', err)}") from None
 
@@ -190,45 +269,25 @@ def _read_by(response, deadline: float, url: str) -> bytes:
         chunks.append(chunk)
 
 
-class RemoteView:
-    """The remote store as the shape gate reads a store: quads by pattern, membership, all quads.
-
-    The check and the write are two exchanges, not one transaction: a write by another client of the remote
-    store in between is not seen. Blank nodes cannot be named across requests, so a pattern on one matches
-    nothing here, and a quad with one is never taken as already present (it is always judged).
-    """
-
-    def __init__(self, remote: RemoteStore):
-        self.remote = remote
-
-    def quads_for_pattern(self, s, p, o, g=None) -> list[ox.Quad]:
-        if any(isinstance(t, ox.BlankNode) for t in (s, p, o, g)):
-            return []
-        triple = " ".join(str(t) if t is not None else v for t, v in ((s, "?s"), (p, "?p"), (o, "?o")))
-        if isinstance(g, ox.DefaultGraph):
-            where = triple
-        elif g is not None:
-            where = f"GRAPH {g} {{ {triple} }}"
-        else:
-            where = f"{{ GRAPH ?g {{ {triple} }} }} UNION {{ {triple} }}"
-        rows = self.remote.query(f"SELECT ?g ?s ?p ?o WHERE {{ {where} }}")
-        return [ox.Quad(*(given if given is not None else row[name] for given, name in ((s, "s"), (p, "p"), (o, "o"))),
-                        g if g is not None else row["g"] or ox.DefaultGraph())
-                for row in rows]
-
-    def __contains__(self, quad: ox.Quad) -> bool:
-        if any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object, quad.graph_name)):
-            return False
-        triple = f"{quad.subject} {quad.predicate} {quad.object}"
-        where = triple if isinstance(quad.graph_name, ox.DefaultGraph) else f"GRAPH {quad.graph_name} {{ {triple} }}"
-        return bool(self.remote.query(f"ASK {{ {where} }}"))
-
-    def __iter__(self):
-        return iter(self.quads_for_pattern(None, None, None))
-
-
 def _media(headers) -> str:
     return (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the keyword that follows the prologue; None if it is none of them."""
+    toks, i = tokens(text), 0
+    while i < len(toks) and toks[i].is_word("BASE", "PREFIX"):
+        i += 2 if toks[i].is_word("BASE") else 3
+    if i < len(toks) and toks[i].is_word("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+        return toks[i].text.upper()
+    return None
+
+
+def _with_base(text: str, base_iri: str | None) -> str:
+    """The request with kg's endpoint as its base IRI (its own BASE, if any, still applies after it): a store
+    would otherwise resolve relative IRIs against its own URL, or (Virtuoso) keep them relative. On the first
+    line, so the store's error positions still hold."""
+    return f"BASE <{base_iri}> {text}" if base_iri and _IRIREF.fullmatch(base_iri) else text
 
 
 def _excerpt(body: bytes) -> str:

@@ -91,7 +91,8 @@ def answer(parts: Mapping, q: QueryRequest) -> tuple[Reply, int | None]:
 
 def _remote_answer(store, q: QueryRequest) -> Answer:
     try:
-        result = store.query(q.text, default_graphs=q.graphs, named_graphs=q.named, base_iri=q.base_iri)
+        result, cut = store.answer(q.text, default_graphs=q.graphs, named_graphs=q.named,   # cut: the store's row limit
+                                   base_iri=q.base_iri)
     except QueryError as err:
         return Answer("error", message=str(err))
     except RemoteStoreError as err:
@@ -101,7 +102,8 @@ def _remote_answer(store, q: QueryRequest) -> Answer:
     if fmt is None:
         return Answer("not-acceptable", offered=tuple(f.media_type for f in formats.of_kind(kind)))
     body = formats.serialize(result, fmt)
-    return Answer("ok", fmt.content_type, body, rows=1 if isinstance(result, ox.QueryBoolean) else formats.count_rows(body, fmt))
+    return Answer("ok", fmt.content_type, body, truncated_at=cut,
+                  rows=1 if isinstance(result, ox.QueryBoolean) else formats.count_rows(body, fmt))
 
 
 def _cache_key(store, q: QueryRequest) -> str | None:

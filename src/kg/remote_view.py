@@ -1,0 +1,59 @@
+"""The remote store as the shape gate reads a store: quads by pattern, membership, all quads."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from kg.virtuoso import not_in
+
+if TYPE_CHECKING:
+    from kg.remote import RemoteStore
+
+
+class RemoteView:
+    """The remote store as the shape gate reads a store: quads by pattern, membership, all quads.
+
+    The check and the write are two exchanges, not one transaction: a write by another client of the remote
+    store in between is not seen. Blank nodes cannot be named across requests, so a pattern on one matches
+    nothing here, and a quad with one is never taken as already present (it is always judged). On a store
+    whose default graph is the union of its graphs (Virtuoso) there is no default graph of its own: no quad
+    is in it, and the store's own graphs are left out.
+    """
+
+    def __init__(self, remote: RemoteStore):
+        self.remote = remote
+
+    def quads_for_pattern(self, s, p, o, g=None) -> list[ox.Quad]:
+        """The quads matching a pattern (None for any term; g=None for any graph, the default one included)."""
+        if any(isinstance(t, ox.BlankNode) for t in (s, p, o, g)):
+            return []
+        union = self.remote.union_default_graph
+        if union and isinstance(g, ox.DefaultGraph):
+            return []
+        triple = " ".join(str(t) if t is not None else v for t, v in ((s, "?s"), (p, "?p"), (o, "?o")))
+        if isinstance(g, ox.DefaultGraph):
+            where = triple
+        elif g is not None:
+            where = f"GRAPH {g} {{ {triple} }}"
+        elif union:
+            where = f"GRAPH ?g {{ {triple} }} {not_in(self.remote.own_graphs())}"
+        else:
+            where = f"{{ GRAPH ?g {{ {triple} }} }} UNION {{ {triple} }}"
+        rows = self.remote.query(f"SELECT ?g ?s ?p ?o WHERE {{ {where} }}")
+        return [ox.Quad(*(given if given is not None else row[name] for given, name in ((s, "s"), (p, "p"), (o, "o"))),
+                        g if g is not None else row["g"] or ox.DefaultGraph())
+                for row in rows]
+
+    def __contains__(self, quad: ox.Quad) -> bool:
+        if any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object, quad.graph_name)):
+            return False
+        default = isinstance(quad.graph_name, ox.DefaultGraph)
+        if default and self.remote.union_default_graph:
+            return False
+        triple = f"{quad.subject} {quad.predicate} {quad.object}"
+        where = triple if default else f"GRAPH {quad.graph_name} {{ {triple} }}"
+        return bool(self.remote.query(f"ASK {{ {where} }}"))
+
+    def __iter__(self):
+        return iter(self.quads_for_pattern(None, None, None))
