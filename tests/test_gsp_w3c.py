@@ -1,5 +1,5 @@
 """The W3C SPARQL 1.1 Graph Store Protocol tests: in-process, against `kg serve --empty`, and (the current suite)
-against `kg serve` fronting a real `oxigraph serve`.
+against `kg serve` fronting a real `oxigraph serve` and a real Virtuoso.
 
 graph-store-protocol/manifest.ttl (manifest-direct.ttl and manifest-indirect.ttl): 13 tests of 39 requests.
 http-rdf-update/manifest.ttl, the deprecated earlier suite: 18 tests of one request each, run as one sequence,
@@ -62,10 +62,17 @@ def test_w3c_gsp_real_server(empty_server, test):
     _run("W3C SPARQL 1.1 Graph Store Protocol (kg serve)", CURRENT, test, http_sender(empty_server))
 
 
+# Virtuoso has no default graph of its own to write into (its default graph is the union of all graphs), so kg
+# refuses PUT/POST to ?default there with a 400 that says why (docs/remote-stores.md).
+NO_WRITABLE_DEFAULT = {"virtuoso": {"put_get_default"}}
+
+
 @pytest.mark.parametrize("test", CURRENT, ids=[t.name for t in CURRENT])
-def test_w3c_gsp_remote_store(remote_server, test):
-    _run("W3C SPARQL 1.1 Graph Store Protocol (kg serve fronting oxigraph serve)", CURRENT, test,
-         http_sender(remote_server))
+def test_w3c_gsp_remote_store(remote, test, request):
+    if test.name in NO_WRITABLE_DEFAULT.get(remote.name, ()):
+        request.applymarker(pytest.mark.xfail(strict=True, reason="Virtuoso has no writable default graph"))
+    store = "oxigraph serve" if remote.name == "oxigraph" else "Virtuoso"
+    _run(f"W3C SPARQL 1.1 Graph Store Protocol (kg serve fronting {store})", CURRENT, test, http_sender(remote.kg_port))
 
 
 @pytest.mark.parametrize("test", DEPRECATED, ids=[t.name for t in DEPRECATED])
