@@ -1,6 +1,6 @@
 """Time `kg build`, `kg validate`, the shape gate and (with --suite) the test suite, with anchors in the same run.
 
-Run by hand (not in CI):  .venv/bin/python bench/build.py [--runs 5] [--suite]
+Run by hand (not in CI):  .venv/bin/python bench/pipeline.py [--runs 5] [--suite]
 Prints, per stage of the build, the median wall time over the runs; the median wall time of the commands
 `kg build` and `kg validate` as a user runs them (a new process each time, imports included); the gate's check of a
 10-triple write against validating the whole data; and the peak resident memory of this process.
@@ -23,12 +23,14 @@ import pyoxigraph as ox
 
 from rdflib import Dataset
 
-from kg import build, examples, shapes
+from kg.build import pipeline
+from kg.query import examples
+from kg.build import shapes
 from kg.config import Config
-from kg.gate import ShapeGate
-from kg.loading import parse_files
+from kg.build.gate import ShapeGate
+from kg.build.loading import parse_files
 from kg.rdfconv import graph_of
-from kg.store import query
+from kg.store.embedded import query
 
 ROOT = Path(__file__).resolve().parents[1]
 KG = str(Path(sys.executable).with_name("kg"))
@@ -54,7 +56,7 @@ def main() -> None:
 
     stages: dict[str, list[float]] = {}
     for _ in range(runs):
-        built = build.check(config)
+        built = pipeline.check(config)
         for name, seconds in built.timings.items():
             stages.setdefault(name, []).append(seconds)
     print(f"kg build stages, median of {runs} runs ({len(built.store)} quads):")
@@ -63,7 +65,7 @@ def main() -> None:
     total = sum(statistics.median(s) for s in stages.values())
     print(f"  {'total':9} {total * 1000:8.1f} ms")
 
-    ox_parse = timed(lambda: build.load_sources(config), runs)
+    ox_parse = timed(lambda: pipeline.load_sources(config), runs)
     rdflib_parse = timed(lambda: [Dataset().parse(p) for p in config.data_files + config.ontology_files], runs)
     print(f"parse data+ontology: pyoxigraph {ox_parse * 1000:.1f} ms, rdflib {rdflib_parse * 1000:.1f} ms "
           f"(rdflib/pyoxigraph = {rdflib_parse / ox_parse:.1f}x)")
@@ -80,8 +82,8 @@ def main() -> None:
     print(f"commands (new process, imports included): kg build {command_build:.2f} s, kg validate {command_validate:.2f} s")
 
     ontology = graph_of(parse_files(config.ontology_files))
-    shapes_graph = build.load_shapes(config.shapes_files)
-    _, data_quads = build.load_sources(config)
+    shapes_graph = pipeline.load_shapes(config.shapes_files)
+    _, data_quads = pipeline.load_sources(config)
     data = graph_of(data_quads)
     once = timed(lambda: shapes.validate(data, shapes_graph, ontology), runs)
     plain = timed(lambda: _plain_pyshacl(data + ontology, shapes_graph), runs)

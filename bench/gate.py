@@ -18,8 +18,8 @@ import endpoint  # noqa: E402
 
 from kg import build  # noqa: E402
 from kg.config import Config  # noqa: E402
-from kg.gate import ShapeGate, WriteRejected  # noqa: E402
-from kg.loading import parse_files  # noqa: E402
+from kg.build.gate import ShapeGate, WriteRejected  # noqa: E402
+from kg.build.loading import parse_files  # noqa: E402
 from kg.rdfconv import graph_of  # noqa: E402
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import build
+from kg.build import pipeline
 from kg.config import Config
-from kg.namespaces import PREFIXES
+from kg.vocab import PREFIXES
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -48,14 +48,14 @@ def config() -> Config:
 
 
 @pytest.fixture(scope="session")
-def built(config: Config) -> build.Built:
+def built(config: Config) -> pipeline.Built:
     """The real build (HermiT, pySHACL, quote check), run once per session."""
-    return build.check(config)
+    return pipeline.check(config)
 
 
 def patched_store(config: Config, patch: Path) -> ox.Store:
     """The shipped data in a store, with a SPARQL Update fixture applied."""
-    _, data = build.load_sources(config)
+    _, data = pipeline.load_sources(config)
     store = ox.Store()
     store.extend(data)
     store.update(patch.read_text(encoding="utf-8"), prefixes=dict(PREFIXES))

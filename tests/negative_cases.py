@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import build, shapes
+from kg.build import pipeline
+from kg.build import shapes
 from kg.config import Config
-from kg.loading import parse_files
-from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
+from kg.build.loading import parse_files
+from kg.vocab import GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
 from kg.rdfconv import graph_of
 
 _JUDGED: dict[Path, "Judged"] = {}
@@ -31,16 +32,16 @@ class Judged:
     report: shapes.Report
 
 
-def asserted(built: build.Built) -> list[ox.Quad]:
+def asserted(built: pipeline.Built) -> list[ox.Quad]:
     """The built store's asserted quads (neither the ontology nor the inferences)."""
     return [q for q in built.store if q.graph_name.value not in (str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY))]
 
 
-def judged(config: Config, built: build.Built, patch: Path) -> Judged:
+def judged(config: Config, built: pipeline.Built, patch: Path) -> Judged:
     """The fixture applied to a copy of the asserted quads (so untouched blank nodes compare equal), validated."""
     if patch not in _JUDGED:
         if "shapes" not in _CONTEXT:
-            _CONTEXT["shapes"] = (build.load_shapes(config.shapes_files), graph_of(parse_files(config.ontology_files)))
+            _CONTEXT["shapes"] = (pipeline.load_shapes(config.shapes_files), graph_of(parse_files(config.ontology_files)))
         shapes_graph, ontology = _CONTEXT["shapes"]
         before = asserted(built)
         copy = ox.Store()

@@ -1,4 +1,4 @@
-"""Read the W3C SHACL test suite and compare kg.shapes.validate's report with each expected report."""
+"""Read the W3C SHACL test suite and compare kg.build.shapes.validate's report with each expected report."""
 from __future__ import annotations
 
 from collections import Counter
@@ -9,7 +9,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
-from kg import shapes
+from kg.build import shapes
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")

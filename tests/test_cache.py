@@ -7,7 +7,7 @@ import tracemalloc
 
 import pytest
 
-from kg.cache import DOORKEEPER_SLOTS, Doorkeeper, ResultCache, entry_cost
+from kg.query.cache import DOORKEEPER_SLOTS, Doorkeeper, ResultCache, entry_cost
 
 MEDIA = "application/sparql-results+json"
 TOLERANCE = 0.20   # counted cost within 20 % of the memory tracemalloc sees

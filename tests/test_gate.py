@@ -6,14 +6,14 @@ import pytest
 
 import negative_cases
 from conftest import FIXTURES, TOKEN
-from kg import build
+from kg.build import pipeline
 from kg.config import Config
-from kg.gate import ShapeGate, WriteRejected, explicit_delta
-from kg.loading import parse_files
-from kg.namespaces import PREFIXES
+from kg.build.gate import ShapeGate, WriteRejected, explicit_delta
+from kg.build.loading import parse_files
+from kg.vocab import PREFIXES
 from kg.rdfconv import graph_of
 from kg.server import create_app
-from kg.store import EmbeddedStore
+from kg.store.embedded import EmbeddedStore
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 NEGATIVE = sorted((FIXTURES / "negative").glob("*.ru"))
@@ -21,7 +21,7 @@ NEGATIVE = sorted((FIXTURES / "negative").glob("*.ru"))
 
 @pytest.fixture(scope="module")
 def gate(config) -> ShapeGate:
-    return ShapeGate(build.load_shapes(config.shapes_files), graph_of(parse_files(config.ontology_files)))
+    return ShapeGate(pipeline.load_shapes(config.shapes_files), graph_of(parse_files(config.ontology_files)))
 
 
 @pytest.fixture()

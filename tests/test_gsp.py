@@ -7,9 +7,9 @@ from rdflib import Graph
 
 from conftest import TOKEN
 from kg.config import Config
-from kg.gate import ShapeGate
+from kg.build.gate import ShapeGate
 from kg.server import create_app
-from kg.store import EmbeddedStore
+from kg.store.embedded import EmbeddedStore
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 NT = {"Accept": "application/n-triples"}

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import TOKEN
-from kg import guard
+from kg.query import guard
 from kg.config import Config
 from kg.server import create_app
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg import formats
+from kg.query import formats
 from kg.config import Config
 from kg.server import create_app
 

@@ -183,7 +183,7 @@ def test_void_names_this_endpoint_counts_once_per_version_and_follows_writes():
 
 def test_void_counting_obeys_the_query_timeout():
     import pyoxigraph as ox
-    from kg.store import EmbeddedStore
+    from kg.store.embedded import EmbeddedStore
     store = ox.Store()
     store.extend([ox.Quad(ox.NamedNode(f"http://s/{i}"), ox.NamedNode(f"http://p/{i}"), ox.Literal(i), ox.NamedNode("http://g"))
                   for i in range(200_000)])

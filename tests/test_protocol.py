@@ -9,7 +9,7 @@ import pytest
 from conftest import TOKEN
 from kg.config import Config
 from kg.server import ROUTES, create_app
-from kg.store import EmbeddedStore
+from kg.store.embedded import EmbeddedStore
 
 ASK = "/sparql?query=ASK%7B%3Fs%20a%20casd%3ASummit%7D"   # uses a prefix the query does not declare
 SELECT = "SELECT ?y WHERE { <https://w3id.org/casd/summit/2021-turkmenistan> <https://w3id.org/casd/ontology#year> ?y }"
@@ -191,7 +191,7 @@ def test_every_route_is_in_the_table(graph_client):
 
 
 def test_on_disk_store_is_served_and_writes_survive_a_restart(built, tmp_path):
-    from kg.store import load_directory
+    from kg.store.embedded import load_directory
 
     assert load_directory(tmp_path / "db", built.store) == len(built.store)
     config = Config(store=str(tmp_path / "db"), write_token=TOKEN)

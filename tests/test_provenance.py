@@ -8,11 +8,11 @@ from rdflib import Dataset, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from conftest import NO_SHARED, ROOT
-from kg import provenance
+from kg.build import provenance
 from kg.config import Config
 from kg.errors import ProvenanceError
 from kg.rdfconv import graph_of
-from kg import build
+from kg.build import pipeline
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 CASD = Namespace("https://w3id.org/casd/ontology#")
@@ -81,6 +81,6 @@ def test_build_refuses_data_whose_text_changed(tmp_path):
         shutil.copytree(ROOT / part, tmp_path / part)
     text_file = tmp_path / "data" / "sources" / "avim-blog-50.txt"
     text_file.write_text(text_file.read_text(encoding="utf-8").replace("Bir elin", "Bir  elin"), encoding="utf-8")
-    _, data = build.load_sources(Config(root=tmp_path))
+    _, data = pipeline.load_sources(Config(root=tmp_path))
     with pytest.raises(ProvenanceError, match="do not match"):
         provenance.check_quotes(graph_of(data), tmp_path)

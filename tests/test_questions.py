@@ -1,9 +1,9 @@
 """Each shipped example query answers its question correctly from the built graph."""
 from __future__ import annotations
 
-from kg import examples
-from kg.results import rows
-from kg.store import query
+from kg.query import examples
+from kg.query.results import rows
+from kg.store.embedded import query
 
 R = "https://w3id.org/casd/"
 
@@ -140,7 +140,7 @@ def federated(built, allow: tuple[str, ...], text: str):
     """The answer of our endpoint (the real app, its guard and evaluator) to a query that calls SERVICE."""
     from kg.config import Config
     from kg.server import create_app
-    from kg.store import EmbeddedStore
+    from kg.store.embedded import EmbeddedStore
 
     app = create_app(Config(executors=0, allow_service=allow), store=EmbeddedStore(built.store))
     return app.test_client().post("/sparql", data={"query": text}, headers={"Accept": "application/sparql-results+json"})

@@ -4,25 +4,26 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES, patched_store
-from kg import build, reasoning
+from kg.build import pipeline
+from kg.build import reasoning
 from kg.errors import InconsistentOntology
-from kg.namespaces import GRAPH_INFERRED
+from kg.vocab import GRAPH_INFERRED
 from kg.rdfconv import graph_of
-from kg.store import query
+from kg.store.embedded import query
 
 INCONSISTENT = sorted((FIXTURES / "inconsistent").glob("*.ru"))
 
 
 @pytest.mark.parametrize("patch", INCONSISTENT, ids=[p.stem for p in INCONSISTENT])
 def test_inconsistent_fixture_is_refused_by_hermit(config, patch):
-    ontology_quads, _ = build.load_sources(config)
+    ontology_quads, _ = pipeline.load_sources(config)
     data = graph_of(patched_store(config, patch))
     with pytest.raises(InconsistentOntology, match="inconsistent"):
         reasoning.infer(graph_of(ontology_quads), data)
 
 
 def test_disjointness_clash_is_explained(config):
-    ontology_quads, _ = build.load_sources(config)
+    ontology_quads, _ = pipeline.load_sources(config)
     data = graph_of(patched_store(config, FIXTURES / "inconsistent" / "person-is-a-state.ru"))
     with pytest.raises(InconsistentOntology, match=r"person:emomali-rahmon is both .*Person.*State|emomali-rahmon is both"):
         reasoning.infer(graph_of(ontology_quads), data)

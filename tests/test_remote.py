@@ -186,7 +186,7 @@ def test_writes_through_the_remote_store_pass_the_shape_gate(loaded):
     """Explicit deltas are judged on the remote neighbourhood, other updates on a copy; a refused write never
     reaches the remote store."""
     from conftest import FIXTURES, TOKEN
-    from kg.namespaces import PREFIXES
+    from kg.vocab import PREFIXES
 
     send = http_sender(loaded.kg_port)
     remote_ask = loaded.ask

@@ -1,4 +1,4 @@
-"""The W3C SHACL test suite (core and SHACL-SPARQL), run through kg.shapes.validate as this project calls pySHACL."""
+"""The W3C SHACL test suite (core and SHACL-SPARQL), run through kg.build.shapes.validate as this project calls pySHACL."""
 from __future__ import annotations
 
 import pytest
@@ -32,7 +32,7 @@ def test_suite_has_the_core_and_sparql_tests():
     for t in TESTS], ids=[t.id for t in TESTS])
 def test_w3c_shacl_core(test):
     tests = CORE if test in CORE else SPARQL
-    suite = f"W3C SHACL {'core' if tests is CORE else 'SHACL-SPARQL'} (through kg.shapes.validate)"
+    suite = f"W3C SHACL {'core' if tests is CORE else 'SHACL-SPARQL'} (through kg.build.shapes.validate)"
     record_w3c(suite, len(tests), test.id, False)
     passed, why = shacl_w3c.run(test)
     record_w3c(suite, len(tests), test.id, passed)

@@ -8,8 +8,9 @@ import pytest
 
 import negative_cases
 from conftest import FIXTURES, expectation, patched_store
-from kg import build, shapes
-from kg.loading import parse_files
+from kg.build import pipeline
+from kg.build import shapes
+from kg.build.loading import parse_files
 from kg.rdfconv import graph_of
 
 NEGATIVE = sorted((FIXTURES / "negative").glob("*.ru"))
@@ -48,9 +49,9 @@ def test_each_message_speaks_of_one_kind_of_constraint(config):
     """A property shape's sh:message covers all its constraints, so a shape that limits both how many values
     there are and what they are would report a wrong class with a message about counts."""
     from rdflib.namespace import RDF
-    from kg.namespaces import SH
+    from kg.vocab import SH
 
-    graph = build.load_shapes(config.shapes_files)
+    graph = pipeline.load_shapes(config.shapes_files)
     counts = {SH.minCount, SH.maxCount}
     values = {SH["class"], SH.datatype, SH["in"], SH.nodeKind, SH.pattern, SH.minInclusive, SH.maxInclusive,
               SH["or"], SH.minLength, SH.hasValue, SH.node, SH.lessThanOrEquals}
@@ -78,10 +79,10 @@ def test_parsing_each_query_once_gives_the_same_report(config):
     """shapes.ParsedOnce must not change a single result: with mistakes that SHACL-SPARQL constraints catch,
     the report graph is isomorphic to the one pySHACL gives the ordinary way."""
     from rdflib.compare import isomorphic
-    from kg.namespaces import PREFIXES
+    from kg.vocab import PREFIXES
 
     ontology = graph_of(parse_files(config.ontology_files))
-    shapes_graph = build.load_shapes(config.shapes_files)
+    shapes_graph = pipeline.load_shapes(config.shapes_files)
     store = patched_store(config, SPARQL_CAUGHT[0])
     for patch in SPARQL_CAUGHT[1:]:
         store.update(patch.read_text(encoding="utf-8"), prefixes=dict(PREFIXES))

@@ -13,7 +13,7 @@ import pytest
 from conftest import TOKEN
 from kg.config import Config
 from kg.server import create_app
-from kg.store import EmbeddedStore, load_directory
+from kg.store.embedded import EmbeddedStore, load_directory
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"   # 400^4 solutions
 FAST = "ASK { ?s ?p ?o }"

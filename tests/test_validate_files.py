@@ -103,7 +103,7 @@ def test_the_turtle_report_holds_only_what_the_file_adds(tmp_path, capsys):
     code, out = run(capsys, "validate", "--format", "turtle", str(mine))
     from rdflib import Graph
     from rdflib.namespace import RDF
-    from kg.namespaces import SH
+    from kg.vocab import SH
     report = Graph().parse(data=out, format="turtle")
     focus = {str(report.value(r, SH.focusNode)) for r in report.subjects(RDF.type, SH.ValidationResult)}
     assert code == 1 and focus == {"https://w3id.org/casd/quote/mine"}

@@ -9,8 +9,8 @@ import urllib.request
 import pytest
 
 from conftest import TOKEN, http_sender
-from kg.remote import Endpoints
-from kg.virtuoso import rewrite_update
+from kg.store.remote import Endpoints
+from kg.store.virtuoso import rewrite_update
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 UPDATE = {**AUTH, "Content-Type": "application/sparql-update"}

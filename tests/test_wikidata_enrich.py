@@ -8,12 +8,13 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import XSD
 
 from conftest import ROOT
-from kg import build, shapes
+from kg.build import pipeline
+from kg.build import shapes
 from kg.cli import main
-from kg.loading import parse_files
-from kg.namespaces import CASD, GRAPH_WIKIDATA, SCHEMA, WD, WDP, WDPQ, WDPS, WDT
+from kg.build.loading import parse_files
+from kg.vocab import CASD, GRAPH_WIKIDATA, SCHEMA, WD, WDP, WDPQ, WDPS, WDT
 from kg.rdfconv import graph_of
-from kg.wikidata import records
+from kg.link import records
 from wikidata_standin import Recorded, StandIn
 
 SHIPPED = ROOT / "data" / records.WIKIDATA_FILE
@@ -67,7 +68,7 @@ def test_every_item_records_its_revision_and_retrieval(enriched):
 def test_the_enriched_graph_passes_the_shapes(enriched, config):
     out, _ = enriched
     data = graph_of(parse_files([*(p for p in config.data_files if p != SHIPPED), out]))
-    report = shapes.validate(data, build.load_shapes(config.shapes_files), graph_of(parse_files(config.ontology_files)))
+    report = shapes.validate(data, pipeline.load_shapes(config.shapes_files), graph_of(parse_files(config.ontology_files)))
     assert report.violation_count == 0, shapes.format_text(report)
 
 

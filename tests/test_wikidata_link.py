@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from kg import build, names
+from kg.build import pipeline
+from kg.link import names
 from kg.cli import main
-from kg.store import memory_store
-from kg.wikidata import linking, records
-from kg.wikidata.client import USER_AGENT, WikidataClient, WikidataError
-from kg.wikidata.linking import Context, Target
+from kg.store.embedded import memory_store
+from kg.link import linking, records
+from kg.link.client import USER_AGENT, WikidataClient, WikidataError
+from kg.link.linking import Context, Target
 from wikidata_standin import Recorded, StandIn, read_facts
 
 SHIPPED = ROOT / "data" / records.LINKS_FILE
@@ -42,7 +43,7 @@ def linked(wikidata, tmp_path_factory, config):
 
 @pytest.fixture(scope="module")
 def store(config):
-    return memory_store(sum(build.load_sources(config), []))
+    return memory_store(sum(pipeline.load_sources(config), []))
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-from kg.wikidata import records
+from kg.link import records
 
 DATA = (ROOT / "data" / "avim-blog-50.trig").read_text(encoding="utf-8")
 SOURCES = (ROOT / "ontology" / "WIKIDATA-SOURCES.md").read_text(encoding="utf-8")

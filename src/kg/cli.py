@@ -7,15 +7,22 @@ import sys
 import time
 from pathlib import Path
 
-from kg import __version__, build, checkfiles, deepstack, describe, examples, guard, results, shapes
+from kg import __version__, deepstack
+from kg.build import pipeline
+from kg.build import checkfiles
+from kg.build import describe
+from kg.query import examples
+from kg.query import guard
+from kg.query import results
+from kg.build import shapes
 from kg.config import Config
 from kg.console import Progress, out
 from kg.errors import KgError, ValidationFailed
-from kg.loading import parse_files
-from kg.namespaces import GRAPH_WIKIDATA, compact
+from kg.build.loading import parse_files
+from kg.vocab import GRAPH_WIKIDATA, compact
 from kg.rdfconv import graph_of
-from kg.store import memory_store, open_built, query
-from kg.wikidata.records import LINKS_FILE, WIKIDATA_FILE
+from kg.store.embedded import memory_store, open_built, query
+from kg.link.records import LINKS_FILE, WIKIDATA_FILE
 
 
 DEFAULT_DATA = Path("build")
@@ -126,11 +133,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args, config: Config) -> int:
     config = Config(root=config.root, reason=not args.no_reason)
-    build.check_writable(args.out)                 # before the work, not after it
+    pipeline.check_writable(args.out)                 # before the work, not after it
     started, progress = time.perf_counter(), Progress()
-    built = build.check(config, progress)
+    built = pipeline.check(config, progress)
     progress("writing the dataset files")
-    files = build.write(built, args.out)
+    files = pipeline.write(built, args.out)
     progress.close()
     stats = describe.counts(built.store)
     out(f"Built {stats['quads']} quads in {len(stats['graphs'])} graphs into {args.out}/ "
@@ -162,7 +169,7 @@ def _store(args, config: Config):
         return open_built(DEFAULT_DATA)
     print(f"kg: no built dataset in {DEFAULT_DATA}/; building the graph in memory", file=sys.stderr)
     progress = Progress()
-    store = build.check(config, progress).store
+    store = pipeline.check(config, progress).store
     progress.close()
     return store
 
@@ -199,11 +206,11 @@ def _stats(args, config: Config) -> int:
 
 
 def _load(args, config: Config) -> int:
-    from kg.remote import Endpoints, RemoteStore
-    from kg.store import load_directory
+    from kg.store.remote import Endpoints, RemoteStore
+    from kg.store.embedded import load_directory
 
     began, progress = time.perf_counter(), Progress()
-    built = build.check(config, progress)
+    built = pipeline.check(config, progress)
     progress(f"loading the quads into {args.store}")
     started = time.perf_counter()
     if args.store.startswith(("http://", "https://")):
@@ -267,17 +274,17 @@ def _wikidata_options(p: argparse.ArgumentParser) -> None:
 
 
 def _wikidata_client(args, config: Config):
-    from kg.wikidata.client import WikidataClient
+    from kg.link.client import WikidataClient
 
     return WikidataClient(args.api, config.wikidata_sparql, args.cache or config.wikidata_cache)
 
 
 def _link(args, config: Config) -> int:
-    from kg.wikidata import linking, records
+    from kg.link import linking, records
 
     client = _wikidata_client(args, config)
     path = args.out or config.root / "data" / LINKS_FILE
-    store = memory_store(sum(build.load_sources(config), []))
+    store = memory_store(sum(pipeline.load_sources(config), []))
     if args.check:
         links = records.read_links(path)
         findings = linking.verify(client, store, links)
@@ -309,8 +316,8 @@ def _print_outcome(o) -> None:
 
 
 def _enrich(args, config: Config) -> int:
-    from kg.wikidata import records
-    from kg.wikidata.enrich import enrich
+    from kg.link import records
+    from kg.link.enrich import enrich
 
     client = _wikidata_client(args, config)
     links = records.read_links(args.links or config.root / "data" / LINKS_FILE)

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.namespaces import WIKIDATA_API, WIKIDATA_SPARQL
+from kg.vocab import WIKIDATA_API, WIKIDATA_SPARQL
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 

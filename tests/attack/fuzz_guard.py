@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg import guard
+from kg.query import guard
 
 ANSWER = b'{"head":{"vars":[]},"results":{"bindings":[]}}'
 

@@ -10,11 +10,11 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from kg.config import Config
-from kg.cache import ResultCache
+from kg.query.cache import ResultCache
 from kg.errors import KgError
-from kg.executor import ExecutorPool
-from kg.inline import InlineEvaluator
-from kg.store import EmbeddedStore
+from kg.query.executor import ExecutorPool
+from kg.query.inline import InlineEvaluator
+from kg.store.embedded import EmbeddedStore
 from kg.server import envelope, graphstore, limits, observe, ops, protocol, proxies, responses
 from kg.server.fastpath import QueryFastPath
 from kg.server.reply import Reply

@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 
 from flask import Flask
 
-from kg import formats
+from kg.query import formats
 from kg.server import envelope, queries, responses, urlform
 from kg.server.protocol import FORM, QUERY
 from kg.server.reply import Reply

@@ -24,13 +24,13 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Response, current_app, request
 
-from kg import formats
+from kg.query import formats
 from kg.errors import QueryError
-from kg.gate import WriteRejected
-from kg.remote import RemoteStoreError
+from kg.build.gate import WriteRejected
+from kg.store.remote import RemoteStoreError
 from kg.server import protocol, queries, responses
 from kg.server.reply import Reply
-from kg.store import UpdateError
+from kg.store.embedded import UpdateError
 
 PATH = "/store"
 NEW_GRAPHS = PATH + "/graphs/"      # where a POST to PATH mints the IRI of the graph it creates

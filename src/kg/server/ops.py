@@ -7,15 +7,17 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 from flask import Response, current_app, request
 
-from kg import build, describe, formats
+from kg.build import pipeline
+from kg.build import describe
+from kg.query import formats
 from kg.config import Config
 from kg.errors import KgError
-from kg.gate import ShapeGate
-from kg.loading import parse_files
+from kg.build.gate import ShapeGate
+from kg.build.loading import parse_files
 from kg.rdfconv import graph_of
-from kg.remote import Endpoints, RemoteStore
+from kg.store.remote import Endpoints, RemoteStore
 from kg.server import responses
-from kg.store import EmbeddedStore, memory_store
+from kg.store.embedded import EmbeddedStore, memory_store
 
 
 def open_store(config: Config) -> EmbeddedStore:
@@ -26,13 +28,13 @@ def open_store(config: Config) -> EmbeddedStore:
         return RemoteStore(Endpoints.from_url(config.store), timeout=config.query_timeout,
                            gate=shape_gate(config) if config.write_token else None)
     if config.store == "memory":
-        return EmbeddedStore(build.check(config).store, gate=shape_gate(config))
+        return EmbeddedStore(pipeline.check(config).store, gate=shape_gate(config))
     return EmbeddedStore(path=check_store_directory(config), gate=shape_gate(config))
 
 
 def built_version(store: EmbeddedStore) -> str:
     """The version `kg build` writes for the same graph (the hash of its canonical N-Quads)."""
-    return describe.nquads_hash(ox.serialize(build.canonical(store.oxigraph), format=ox.RdfFormat.N_QUADS))
+    return describe.nquads_hash(ox.serialize(pipeline.canonical(store.oxigraph), format=ox.RdfFormat.N_QUADS))
 
 
 def check_store_directory(config: Config) -> Path:
@@ -46,7 +48,7 @@ def check_store_directory(config: Config) -> Path:
 def shape_gate(config: Config) -> ShapeGate:
     """The gate every write passes: the project's shapes, with the ontology for its class hierarchy."""
     ontology = graph_of(parse_files(config.ontology_files))
-    return ShapeGate(build.load_shapes(config.shapes_files), ontology)
+    return ShapeGate(pipeline.load_shapes(config.shapes_files), ontology)
 
 
 def health() -> Response:

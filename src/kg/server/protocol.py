@@ -8,14 +8,16 @@ import pyoxigraph as ox
 from flask import Response, current_app, g, request
 from werkzeug.datastructures import MultiDict
 
-from kg import describe, formats, shapes
+from kg.build import describe
+from kg.query import formats
+from kg.build import shapes
 from kg.errors import QueryError
-from kg.gate import WriteRejected
-from kg.remote import RemoteStoreError
+from kg.build.gate import WriteRejected
+from kg.store.remote import RemoteStoreError
 from kg.server import queries, responses
 from kg.server.reply import Reply
-from kg.sparql_lexer import DatasetConflict, add_using
-from kg.store import UpdateError
+from kg.query.lexer import DatasetConflict, add_using
+from kg.store.embedded import UpdateError
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -39,7 +41,7 @@ def _base_iri() -> str:
 
 
 def requested(values: MultiDict) -> str | None:
-    """The formats a request names with ?format=, ?output= or ?results= (kg.formats.requested)."""
+    """The formats a request names with ?format=, ?output= or ?results= (kg.query.formats.requested)."""
     return formats.requested(v for name in formats.FORMAT_PARAMETERS for v in values.getlist(name))
 
 

@@ -13,10 +13,12 @@ from typing import Mapping
 import pyoxigraph as ox
 from werkzeug.http import parse_etags
 
-from kg import formats, guard, nesting
+from kg.query import formats
+from kg.query import guard
+from kg.query import nesting
 from kg.errors import QueryError
-from kg.executor import Answer, QueryTimeout
-from kg.remote import RemoteStoreError
+from kg.query.executor import Answer, QueryTimeout
+from kg.store.remote import RemoteStoreError
 from kg.server import responses
 from kg.server.reply import Reply
 

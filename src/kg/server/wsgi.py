@@ -22,7 +22,7 @@ from flask import Flask
 
 from kg.config import Config
 from kg.errors import KgError
-from kg.inline import RETIRING, InlineEvaluator
+from kg.query.inline import RETIRING, InlineEvaluator
 from kg.server import envelope, limits, observe, responses, sandbox
 from kg.server import bodies
 from kg.server.supervisor import RESPAWN_SECONDS, SupervisedServer

@@ -12,13 +12,16 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg import describe, provenance, reasoning, shapes
+from kg.build import describe
+from kg.build import provenance
+from kg.build import reasoning
+from kg.build import shapes
 from kg.config import Config
 from kg.errors import KgError, ValidationFailed
-from kg.loading import parse_files
-from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES, bind_prefixes
+from kg.build.loading import parse_files
+from kg.vocab import GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES, bind_prefixes
 from kg.rdfconv import graph_of, to_ox
-from kg.store import DATASET_FILE, memory_store
+from kg.store.embedded import DATASET_FILE, memory_store
 
 OUTPUTS = {  # file name -> (pyoxigraph format, media type)
     "dataset.trig": (ox.RdfFormat.TRIG, "application/trig"),

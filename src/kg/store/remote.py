@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg import __version__, deepstack, nesting, virtuoso
+from kg import __version__, deepstack
+from kg.query import nesting
+from kg.store import virtuoso
 from kg.errors import KgError, QueryError
-from kg.gate import graph_delta
-from kg.remote_view import RemoteView
-from kg.sparql_lexer import tokens
-from kg.store import UpdateError
+from kg.build.gate import graph_delta
+from kg.store.remote_view import RemoteView
+from kg.query.lexer import tokens
+from kg.store.embedded import UpdateError
 
 USER_AGENT = f"kg/{__version__} (casd knowledge graph; SPARQL 1.1 client)"
 RESULTS, XML_RESULTS = "application/sparql-results+json", "application/sparql-results+xml"
@@ -72,7 +74,7 @@ class RemoteStore:
     def __init__(self, endpoints: Endpoints, timeout: float = 60.0, gate=None):
         self.endpoints = endpoints
         self.timeout = timeout
-        self.gate = gate          # a kg.gate.ShapeGate that judges every write before it is sent, or None
+        self.gate = gate          # a kg.build.gate.ShapeGate that judges every write before it is sent, or None
         self.virtuoso = endpoints.dialect == "virtuoso"
         self.union_default_graph = self.virtuoso     # the default graph is the union: none of its own to hold data
         self._own_graphs: list[str] | None = None

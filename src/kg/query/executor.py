@@ -25,11 +25,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import deepstack, formats
+from kg import deepstack
+from kg.query import formats
 from kg.errors import KgError, QueryError
-from kg.guard import redact
-from kg.sparql_lexer import top_level_limit
-from kg.store import EmbeddedStore, query
+from kg.query.guard import redact
+from kg.query.lexer import top_level_limit
+from kg.store.embedded import EmbeddedStore, query
 
 _HEADER = struct.Struct(">Q")
 

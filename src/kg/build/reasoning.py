@@ -9,7 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.errors import InconsistentOntology, KgError
-from kg.namespaces import BASE, CASD
+from kg.vocab import BASE, CASD
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Callable
 
 from kg import __version__
 from kg.errors import KgError
-from kg.namespaces import WIKIDATA_API
+from kg.vocab import WIKIDATA_API
 
 USER_AGENT = (f"casd-kg/{__version__} (https://w3id.org/casd; knowledge graph of Central Asian summit diplomacy) "
               f"python-urllib")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg import formats
+from kg.query import formats
 from kg.errors import KgError
-from kg.namespaces import compact
+from kg.vocab import compact
 
 FORMAT_NAMES = ["table", *(f.name for f in formats.FORMATS)]
 

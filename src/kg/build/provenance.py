@@ -9,7 +9,7 @@ from rdflib.term import Node
 from rdflib.namespace import DCTERMS, RDF
 
 from kg.errors import ProvenanceError
-from kg.namespaces import CASD, OA
+from kg.vocab import CASD, OA
 
 
 def mismatches(data: Graph, roots: Iterable[Path], quotes: Iterable[Node] | None = None) -> list[tuple[Node, str]]:

@@ -19,8 +19,8 @@ import threading
 from typing import Callable
 
 from kg import deepstack
-from kg.executor import Answer, QueryTimeout, answer
-from kg.store import EmbeddedStore
+from kg.query.executor import Answer, QueryTimeout, answer
+from kg.store.embedded import EmbeddedStore
 
 log = logging.getLogger("kg.inline")
 RETIRING = "this server process is being replaced after a query overran its deadline; retry the request"

@@ -8,13 +8,14 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from kg import deepstack, nesting
+from kg import deepstack
+from kg.query import nesting
 from kg.errors import InputError, KgError, QueryError
-from kg.gate import graph_delta
-from kg.guard import redact
-from kg.namespaces import PREFIXES
-from kg.parse_errors import explain
-from kg.sparql_lexer import mentions, tokens
+from kg.build.gate import graph_delta
+from kg.query.guard import redact
+from kg.vocab import PREFIXES
+from kg.query.parse_errors import explain
+from kg.query.lexer import mentions, tokens
 
 DATASET_FILE = "dataset.nq"
 
@@ -89,7 +90,7 @@ class EmbeddedStore:
         else:
             self.oxigraph = ox.Store()
         self.path = Path(path) if path is not None else None
-        self.gate = gate          # a kg.gate.ShapeGate that judges every write, or None
+        self.gate = gate          # a kg.build.gate.ShapeGate that judges every write, or None
         self._version = itertools.count(1)
         self.version = next(self._version)
         self.write_lock = threading.Lock()

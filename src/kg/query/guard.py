@@ -26,7 +26,7 @@ import socket
 from urllib.parse import urljoin, urlsplit
 
 from kg.errors import KgError
-from kg.sparql_lexer import Token, decode_iri, lex, local_name
+from kg.query.lexer import Token, decode_iri, lex, local_name
 
 _WORDS = re.compile(r"service|load", re.I)          # re.I folds more than ASCII: a superset of the engine's
 _ANY_ESCAPE = re.compile(r"\\[uU]")

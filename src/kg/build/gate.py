@@ -22,11 +22,11 @@ from typing import Iterable
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg import shapes
+from kg.build import shapes
 from kg.errors import KgError
-from kg.namespaces import CASD, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from kg.vocab import CASD, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from kg.rdfconv import graph_of, to_rdflib
-from kg.sparql_lexer import declarations, operations, tokens
+from kg.query.lexer import declarations, operations, tokens
 
 READ_HOPS = 2    # the furthest a shape reads from its focus node; tests/test_gate.py checks it on every fixture
 

@@ -12,7 +12,7 @@ from rdflib.collection import Collection
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result as QueryResult
 
-from kg.namespaces import SH, bind_prefixes, compact
+from kg.vocab import SH, bind_prefixes, compact
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 

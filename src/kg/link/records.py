@@ -16,11 +16,11 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from kg.errors import KgError
-from kg.loading import parse_file
-from kg.namespaces import (BASE, CASD, GEO, GRAPH_LINKS, GRAPH_WIKIDATA, RES, SCHEMA, WD, WDATA, WDP, WDPQ, WDPS,
+from kg.build.loading import parse_file
+from kg.vocab import (BASE, CASD, GEO, GRAPH_LINKS, GRAPH_WIKIDATA, RES, SCHEMA, WD, WDATA, WDP, WDPQ, WDPS,
                            WDS, WDT, bind_prefixes)
-from kg.wikidata.entity import Entity, Statement, Time
-from kg.wikidata.linking import Outcome
+from kg.link.entity import Entity, Statement, Time
+from kg.link.linking import Outcome
 
 LINKS_FILE = "wikidata-links.trig"
 WIKIDATA_FILE = "wikidata.trig"

@@ -9,8 +9,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from kg import __version__
-from kg.namespaces import DATASET_IRI, DCAT, VOID, bind_prefixes
-from kg.store import query
+from kg.vocab import DATASET_IRI, DCAT, VOID, bind_prefixes
+from kg.store.embedded import query
 
 
 def counts(store, run=None) -> dict:
@@ -34,7 +34,7 @@ def content_hash(nquads_file: Path) -> str:
 
 
 def nquads_hash(nquads: bytes) -> str:
-    """The version of a dataset written as canonical N-Quads (kg.build.canonical): SHA-256 of its sorted lines."""
+    """The version of a dataset written as canonical N-Quads (kg.build.pipeline.canonical): SHA-256 of its sorted lines."""
     return "sha256:" + hashlib.sha256(b"\n".join(sorted(nquads.splitlines()))).hexdigest()
 
 
@@ -85,7 +85,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 def service_description(endpoint: str, named_graphs: list[str], writable: bool, federated: bool = False) -> list:
     """A SPARQL 1.1 Service Description of the endpoint, as pyoxigraph triples, from the one format table; it
     claims sd:BasicFederatedQuery only where SERVICE may reach some endpoint (an allow-list is configured)."""
-    from kg import formats
+    from kg.query import formats
 
     sd = lambda local: ox.NamedNode(SD + local)
     service, dataset, default = ox.NamedNode(endpoint), ox.BlankNode(), ox.BlankNode()

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from rdflib import Dataset
 
-from kg.wikidata import records
-from kg.wikidata.client import WikidataClient
-from kg.wikidata.entity import Entity, parse
-from kg.wikidata.linking import Finding
+from kg.link import records
+from kg.link.client import WikidataClient
+from kg.link.entity import Entity, parse
+from kg.link.linking import Finding
 
 FOLLOWED = ("P36",)        # items named by these statements are described too (the capitals: places)
 

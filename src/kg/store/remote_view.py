@@ -5,10 +5,10 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.virtuoso import not_in
+from kg.store.virtuoso import not_in
 
 if TYPE_CHECKING:
-    from kg.remote import RemoteStore
+    from kg.store.remote import RemoteStore
 
 
 class RemoteView:

@@ -1,4 +1,4 @@
-"""The example SPARQL queries shipped in kg/queries/: the questions the graph must answer."""
+"""The example SPARQL queries shipped in kg/query/queries/: the questions the graph must answer."""
 from __future__ import annotations
 
 from functools import lru_cache

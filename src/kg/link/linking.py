@@ -14,10 +14,10 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from kg import names
-from kg.namespaces import CASD
-from kg.wikidata.client import WikidataClient
-from kg.wikidata.entity import Entity, Time, parse
+from kg.link import names
+from kg.vocab import CASD
+from kg.link.client import WikidataClient
+from kg.link.entity import Entity, Time, parse
 
 THRESHOLD = 0.85            # name similarity a link needs (0..1), with every check passed
 MARGIN = 0.05               # a second passing candidate this close to the best makes the choice ambiguous

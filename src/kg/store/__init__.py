@@ -1,0 +1,6 @@
+"""Layer 1, the store: where the quads live. An embedded Oxigraph store (`embedded`) or a remote SPARQL 1.1 store
+(`remote`, with `virtuoso` for Virtuoso's ways), answering queries and applying updates.
+
+May import: the base modules (kg.vocab, kg.config, kg.errors, kg.rdfconv, kg.deepstack). Knows no SHACL and no
+HTTP server: the shape gate (kg.build.gate) wraps a store from above.
+"""
