@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.query.lexer import DatasetConflict, add_using, declarations, tokens, top_level_limit
+from kg.sparql.lexer import DatasetConflict, add_using, declarations, tokens, top_level_limit
 
 
 def test_strings_comments_and_iris_are_single_tokens():
@@ -30,7 +30,7 @@ def test_top_level_limit(query, limit):
 
 
 def test_mentions_is_a_superset_of_the_keyword_tokens():
-    from kg.query.lexer import mentions
+    from kg.sparql.lexer import mentions
     for text in ("SELECT * { SERVICE <http://x> { ?s ?p ?o } }", "select * { service <http://x> {} }"):
         assert mentions(text, "SERVICE") and any(t.is_word("SERVICE") for t in tokens(text))
     assert not mentions("SELECT * { ?s ?p ?o }", "SERVICE", "LOAD")
@@ -48,7 +48,7 @@ def test_using_conflicts_with_with():
         add_using("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://h"], [])
 
 
-from kg.query.lexer import decode_iri, lex  # noqa: E402
+from kg.sparql.lexer import decode_iri, lex  # noqa: E402
 
 
 def _kinds(text):

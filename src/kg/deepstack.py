@@ -2,7 +2,7 @@
 
 pyoxigraph parses and evaluates recursively on the calling thread's stack. A Rust stack overflow is not an
 exception: it aborts the whole process. On an ordinary thread (8 MiB) 2,500 nested `{` or a chain of 9,346
-`&&` were enough (measured, issue 10). Brackets and prefix operators are refused past `kg.query.nesting.MAX_NESTING`
+`&&` were enough (measured, issue 10). Brackets and prefix operators are refused past `kg.sparql.nesting.MAX_NESTING`
 before the engine sees a text; what remains (chains of operators, UNION, OPTIONAL, path steps) is bounded by
 the request length: at most about 50,000 levels in `Config.max_query_length` characters, at the 1-3.3 KiB
 per level measured for every construct, about 170 MiB. ENGINE_STACK_BYTES leaves three times that. The stack

@@ -1,6 +1,8 @@
 """Exceptions that carry a message a researcher can act on; the CLI turns them into one line."""
 from __future__ import annotations
 
+import re
+
 
 class KgError(Exception):
     """Base class: anything the user can fix by changing input or configuration."""
@@ -37,3 +39,8 @@ class ProvenanceError(KgError):
 
 class QueryError(KgError):
     """A SPARQL query that the engine rejected, with the parser's message."""
+
+
+def redact(message: str) -> str:
+    """An engine error without the body a remote endpoint sent (it may hold anything that host chooses)."""
+    return re.sub(r"\s*with payload:.*", " (the remote response body is not shown)", message, flags=re.S)

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import TOKEN, http_sender, start_kg_serve
 from deep_texts import CRASH_DEPTHS, build, children, longest
-from kg.query import nesting
+from kg.sparql import nesting
 from kg.config import Config
 from kg.errors import QueryError
 

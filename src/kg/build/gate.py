@@ -26,7 +26,7 @@ from kg.build import shapes
 from kg.errors import KgError
 from kg.vocab import CASD, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from kg.rdfconv import graph_of, to_rdflib
-from kg.query.lexer import declarations, operations, tokens
+from kg.sparql.lexer import declarations, operations, tokens
 
 READ_HOPS = 2    # the furthest a shape reads from its focus node; tests/test_gate.py checks it on every fixture
 
@@ -92,12 +92,6 @@ class ShapeGate:
         if not report.conforms:
             raise WriteRejected(report)
 
-
-def graph_delta(store: ox.Store, graph, triples: list, merge: bool) -> tuple[list[ox.Quad], list[ox.Quad]]:
-    """(added, removed) when a graph is replaced by `triples` (or, with merge, has them added)."""
-    new = {ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}
-    old = set() if merge else set(store.quads_for_pattern(None, None, None, graph))
-    return list(new - old), list(old - new)
 
 
 def explicit_delta(text: str, store: ox.Store) -> tuple[list[ox.Quad], list[ox.Quad]] | None:

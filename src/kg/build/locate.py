@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from kg.query.lexer import Token, lex, resolve
+from kg.sparql.lexer import Token, lex, resolve
 
 TOKENISED = {".ttl", ".trig", ".nt", ".nq"}
 _SUBJECT_AFTER = {".", "{", "}"}

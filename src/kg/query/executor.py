@@ -28,8 +28,8 @@ import pyoxigraph as ox
 from kg import deepstack
 from kg.query import formats
 from kg.errors import KgError, QueryError
-from kg.query.guard import redact
-from kg.query.lexer import top_level_limit
+from kg.errors import redact
+from kg.sparql.lexer import top_level_limit
 from kg.store.embedded import EmbeddedStore, query
 
 _HEADER = struct.Struct(">Q")

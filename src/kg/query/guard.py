@@ -26,7 +26,7 @@ import socket
 from urllib.parse import urljoin, urlsplit
 
 from kg.errors import KgError
-from kg.query.lexer import Token, decode_iri, lex, local_name
+from kg.sparql.lexer import Token, decode_iri, lex, local_name
 
 _WORDS = re.compile(r"service|load", re.I)          # re.I folds more than ASCII: a superset of the engine's
 _ANY_ESCAPE = re.compile(r"\\[uU]")
@@ -235,8 +235,3 @@ def check_allow_list(allow: list[str]) -> list[str]:
             raise KgError(f"--allow-service {iri}: give an http(s) URL with a host and no user information")
     return list(allow)
 
-
-
-def redact(message: str) -> str:
-    """An engine error without the body a remote endpoint sent (it may hold anything that host chooses)."""
-    return re.sub(r"\s*with payload:.*", " (the remote response body is not shown)", message, flags=re.S)

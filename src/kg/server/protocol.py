@@ -16,7 +16,7 @@ from kg.build.gate import WriteRejected
 from kg.store.remote import RemoteStoreError
 from kg.server import queries, responses
 from kg.server.reply import Reply
-from kg.query.lexer import DatasetConflict, add_using
+from kg.sparql.lexer import DatasetConflict, add_using
 from kg.store.embedded import UpdateError
 
 FORM = "application/x-www-form-urlencoded"

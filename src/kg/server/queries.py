@@ -15,7 +15,7 @@ from werkzeug.http import parse_etags
 
 from kg.query import formats
 from kg.query import guard
-from kg.query import nesting
+from kg.sparql import nesting
 from kg.errors import QueryError
 from kg.query.executor import Answer, QueryTimeout
 from kg.store.remote import RemoteStoreError

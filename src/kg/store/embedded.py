@@ -9,13 +9,13 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kg import deepstack
-from kg.query import nesting
+from kg.sparql import nesting
 from kg.errors import InputError, KgError, QueryError
-from kg.build.gate import graph_delta
-from kg.query.guard import redact
+from kg.store.judge import WriteJudge, graph_delta
+from kg.errors import redact
 from kg.vocab import PREFIXES
-from kg.query.parse_errors import explain
-from kg.query.lexer import mentions, tokens
+from kg.sparql.parse_errors import explain
+from kg.sparql.lexer import mentions, tokens
 
 DATASET_FILE = "dataset.nq"
 
@@ -82,7 +82,7 @@ class UpdateError(KgError):
 class EmbeddedStore:
     """An Oxigraph store with a version counter, so caches and ETags know when the data changed."""
 
-    def __init__(self, store: ox.Store | None = None, path: Path | None = None, gate=None):
+    def __init__(self, store: ox.Store | None = None, path: Path | None = None, gate: WriteJudge | None = None):
         if store is not None:
             self.oxigraph = store
         elif path is not None:
@@ -90,7 +90,7 @@ class EmbeddedStore:
         else:
             self.oxigraph = ox.Store()
         self.path = Path(path) if path is not None else None
-        self.gate = gate          # a kg.build.gate.ShapeGate that judges every write, or None
+        self.gate = gate          # judges every write (kg.build.gate.ShapeGate), or None
         self._version = itertools.count(1)
         self.version = next(self._version)
         self.write_lock = threading.Lock()

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg import __version__, deepstack
-from kg.query import nesting
+from kg.sparql import nesting
 from kg.store import virtuoso
 from kg.errors import KgError, QueryError
-from kg.build.gate import graph_delta
+from kg.store.judge import WriteJudge, graph_delta
 from kg.store.remote_view import RemoteView
-from kg.query.lexer import tokens
+from kg.sparql.lexer import tokens
 from kg.store.embedded import UpdateError
 
 USER_AGENT = f"kg/{__version__} (casd knowledge graph; SPARQL 1.1 client)"
@@ -71,10 +71,10 @@ class RemoteStore:
 
     version = None   # the remote data may change behind our back: no ETags
 
-    def __init__(self, endpoints: Endpoints, timeout: float = 60.0, gate=None):
+    def __init__(self, endpoints: Endpoints, timeout: float = 60.0, gate: WriteJudge | None = None):
         self.endpoints = endpoints
         self.timeout = timeout
-        self.gate = gate          # a kg.build.gate.ShapeGate that judges every write before it is sent, or None
+        self.gate = gate          # judges every write before it is sent (kg.build.gate.ShapeGate), or None
         self.virtuoso = endpoints.dialect == "virtuoso"
         self.union_default_graph = self.virtuoso     # the default graph is the union: none of its own to hold data
         self._own_graphs: list[str] | None = None

@@ -13,7 +13,7 @@ import re
 from typing import Callable
 from urllib.parse import urlsplit
 
-from kg.query.lexer import Token, operations, tokens
+from kg.sparql.lexer import Token, operations, tokens
 
 # Graphs every Virtuoso holds for itself; its service description graph is found by what it says.
 OWN_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#")

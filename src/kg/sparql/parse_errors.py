@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from kg.query.lexer import tokens
+from kg.sparql.lexer import tokens
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_OPERATIONS = ("INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kg.errors import QueryError
-from kg.query.lexer import tokens
+from kg.sparql.lexer import tokens
 
 MAX_NESTING = 64
 
