@@ -80,11 +80,14 @@ def test_properties_have_domain_and_range(onto):
             assert onto.value(prop, RDFS.range) is not None, prop
 
 
-def test_inverse_pairs_are_declared_both_ways_by_owl_semantics(onto):
+def test_each_inverse_pair_is_declared_once_between_object_properties(onto):
+    """owl:inverseOf is symmetric, so one direction is declared and the reasoner gives the other; both ends are
+    object properties of the ontology."""
     pairs = list(onto.subject_objects(OWL.inverseOf))
     assert len(pairs) >= 10
     for a, b in pairs:
-        assert (b, OWL.inverseOf, a) not in onto or a == b   # declared once; the reasoner gives the other direction
+        assert (b, OWL.inverseOf, a) not in onto or a == b, (a, b)
+        assert (a, RDF.type, OWL.ObjectProperty) in onto and (b, RDF.type, OWL.ObjectProperty) in onto, (a, b)
 
 
 def test_evidence_required_marks_only_casd_properties_and_title(onto):

@@ -37,6 +37,10 @@ class ProvenanceError(KgError):
     """A quote in the data does not match the source text at its offsets."""
 
 
+class UpdateError(KgError):
+    """An update the engine refused or could not apply; the store is unchanged."""
+
+
 class QueryError(KgError):
     """A SPARQL query that the engine rejected, with the parser's message."""
 

@@ -5,8 +5,9 @@ from typing import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from kg.vocab import XSD_STRING
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = XSD_STRING
 
 
 def to_rdflib(term):

@@ -23,6 +23,14 @@ WDS = Namespace("http://www.wikidata.org/entity/statement/")           # stateme
 WDATA = Namespace("https://www.wikidata.org/wiki/Special:EntityData/") # an item's data: revision, modification
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 CS = Namespace(BASE + "shapes#")                                       # the project's SHACL shapes
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")                # W3C's names of media formats
+VIRTRDF = "http://www.openlinksw.com/schemas/virtrdf#"                 # Virtuoso's own graphs …
+LDP = "http://www.w3.org/ns/ldp#"                                      # … and the LDP graph it keeps
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"              # the dataset's licence (CC BY 4.0)
+RDF_TYPE = str(RDF.type)
+RDF_PLAIN_LITERAL = str(RDF) + "PlainLiteral"
+XSD_STRING = str(XSD.string)
 WIKIDATA_API = "https://www.wikidata.org/w/api.php"
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 

@@ -9,7 +9,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from kg import __version__
-from kg.vocab import DATASET_IRI, DCAT, VOID, bind_prefixes
+from kg.vocab import DATASET_IRI, DCAT, LICENCE, SD, VOID, bind_prefixes
 from kg.store.embedded import query
 
 
@@ -52,7 +52,7 @@ def void_graph(stats: dict, files: dict[str, Path], version: str, endpoint: str 
     g.add((ds, DCTERMS.title, Literal("Central Asian summit diplomacy knowledge graph", lang="en")))
     g.add((ds, DCTERMS.hasVersion, Literal(version)))
     g.add((ds, DCTERMS.creator, Literal(f"kg {__version__}")))
-    g.add((ds, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    g.add((ds, DCTERMS.license, URIRef(LICENCE)))
     g.add((ds, VOID.triples, Literal(stats["quads"], datatype=XSD.integer)))
     g.add((ds, VOID.classes, Literal(len(stats["classes"]), datatype=XSD.integer)))
     g.add((ds, VOID.properties, Literal(len(stats["properties"]), datatype=XSD.integer)))
@@ -79,7 +79,6 @@ def void_graph(stats: dict, files: dict[str, Path], version: str, endpoint: str 
     return g
 
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
 def service_description(endpoint: str, named_graphs: list[str], writable: bool, federated: bool = False) -> list:

@@ -24,7 +24,7 @@ from rdflib import Graph
 
 from kg.build import shapes
 from kg.errors import KgError
-from kg.vocab import CASD, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from kg.vocab import CASD, GRAPH_INFERRED, GRAPH_ONTOLOGY, RDF_TYPE
 from kg.rdfconv import graph_of, to_rdflib
 from kg.sparql.lexer import declarations, operations, tokens
 
@@ -133,7 +133,7 @@ def _nodes(q: ox.Quad) -> list:
             or (isinstance(t, ox.NamedNode) and not t.value.startswith(str(CASD)))]
 
 
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RDF_TYPE = ox.NamedNode(RDF_TYPE)
 
 
 class _After:

@@ -22,6 +22,7 @@ from kg.build.loading import parse_files
 from kg.vocab import GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES, bind_prefixes
 from kg.rdfconv import graph_of, to_ox
 from kg.store.embedded import DATASET_FILE, memory_store
+from kg.files import umask
 
 OUTPUTS = {  # file name -> (pyoxigraph format, media type)
     "dataset.trig": (ox.RdfFormat.TRIG, "application/trig"),
@@ -117,7 +118,7 @@ def write(built: Built, out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    os.chmod(staging, 0o777 & ~_umask())          # mkdtemp makes it private (0700); the output is for everyone
+    os.chmod(staging, 0o777 & ~umask())          # mkdtemp makes it private (0700); the output is for everyone
     try:
         files = {}
         quads = canonical(built.store)
@@ -140,11 +141,6 @@ def write(built: Built, out_dir: Path) -> dict[str, Path]:
         raise
     return {name: out_dir / name for name in [*OUTPUTS, VOID_FILE]}
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

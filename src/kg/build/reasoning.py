@@ -9,7 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.errors import InconsistentOntology, KgError
-from kg.vocab import BASE, CASD
+from kg.vocab import BASE, CASD, RDF_PLAIN_LITERAL, compact
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ _STRUCTURAL = {OWL.sameAs, OWL.differentFrom}
 # HermiT knows only the OWL 2 datatype map; these are compared as strings instead, so that
 # functional-property clashes on them are still found.
 _AS_STRING = {XSD.date, XSD.gYear, XSD.duration, XSD.gYearMonth, XSD.time}
-_PLAIN = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral")
+_PLAIN = URIRef(RDF_PLAIN_LITERAL)
 
 
 def reasoner_input(ontology: Graph, data: Graph) -> Graph:
@@ -137,13 +137,9 @@ def _explain(ontology: Graph, data: Graph) -> str:
         types = set()
         for c in data.objects(s, RDF.type):
             types |= {c} | superclasses.get(c, set())
-        hit = sorted(f"{_short(a)} and {_short(b)}" for a, b in disjoint if a in types and b in types and str(a) < str(b))
+        hit = sorted(f"{compact(a)} and {compact(b)}" for a, b in disjoint if a in types and b in types and str(a) < str(b))
         if hit:
-            clashes.append(f"{_short(s)} is both {hit[0]}")
+            clashes.append(f"{compact(s)} is both {hit[0]}")
     detail = "; ".join(sorted(clashes)[:5]) or "no individual is asserted in two disjoint classes; look at property domains, ranges and functional properties"
     return f"the ontology and data are inconsistent (HermiT): {detail}"
 
-
-def _short(term) -> str:
-    text = str(term)
-    return text.rsplit("#", 1)[-1] if "#" in text else text.replace(BASE, "")

@@ -21,6 +21,7 @@ from kg.vocab import (BASE, CASD, GEO, GRAPH_LINKS, GRAPH_WIKIDATA, RES, SCHEMA,
                            WDS, WDT, bind_prefixes)
 from kg.link.entity import Entity, Statement, Time
 from kg.link.linking import Outcome
+from kg.files import write_atomically
 
 LINKS_FILE = "wikidata-links.trig"
 WIKIDATA_FILE = "wikidata.trig"
@@ -75,10 +76,7 @@ def wikidata_graph(items: list[tuple[Entity, str]]) -> Dataset:
 
 def write(ds: Dataset, path: Path, header: str) -> None:
     """TriG with a header comment, written whole or not at all."""
-    text = ds.serialize(format="trig")
-    staging = path.with_suffix(path.suffix + ".tmp")
-    staging.write_text(header + text, encoding="utf-8")
-    staging.replace(path)
+    write_atomically(path, header + ds.serialize(format="trig"))
 
 
 def _dataset() -> Dataset:

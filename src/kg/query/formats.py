@@ -12,8 +12,9 @@ from typing import Iterable
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
+from kg.vocab import FORMATS_NS
 
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
+W3C_FORMATS = str(FORMATS_NS)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from kg import deepstack
 from kg.sparql import nesting
-from kg.errors import InputError, KgError, QueryError
+from kg.errors import InputError, KgError, QueryError, UpdateError  # noqa: F401 (UpdateError: kg.store.embedded's before)
 from kg.store.judge import WriteJudge, graph_delta
 from kg.errors import redact
 from kg.vocab import PREFIXES
@@ -73,10 +73,6 @@ def query(store: ox.Store, text: str, union_default_graph: bool = True, prefixes
 def names_dataset(text: str) -> bool:
     """Whether a query has a FROM or FROM NAMED clause (a keyword token, not a word in a string or an IRI)."""
     return mentions(text, "FROM") and any(tok.is_word("FROM") for tok in tokens(text))
-
-
-class UpdateError(KgError):
-    """An update the engine refused or could not apply; the store is unchanged."""
 
 
 class EmbeddedStore:

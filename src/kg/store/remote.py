@@ -14,11 +14,10 @@ import pyoxigraph as ox
 from kg import __version__, deepstack
 from kg.sparql import nesting
 from kg.store import virtuoso
-from kg.errors import KgError, QueryError
+from kg.errors import KgError, QueryError, UpdateError
 from kg.store.judge import WriteJudge, graph_delta
 from kg.store.remote_view import RemoteView
 from kg.sparql.lexer import tokens
-from kg.store.embedded import UpdateError
 
 USER_AGENT = f"kg/{__version__} (casd knowledge graph; SPARQL 1.1 client)"
 RESULTS, XML_RESULTS = "application/sparql-results+json", "application/sparql-results+xml"

@@ -14,9 +14,10 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from kg.sparql.lexer import Token, operations, tokens
+from kg.vocab import LDP, VIRTRDF
 
 # Graphs every Virtuoso holds for itself; its service description graph is found by what it says.
-OWN_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#")
+OWN_GRAPHS = (VIRTRDF, LDP)
 SERVICE_GRAPHS = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a "
                   "<http://www.w3.org/ns/sparql-service-description#Service> } }")
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"   # sent when an answer reached the server's ResultSetMaxRows
