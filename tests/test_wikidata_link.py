@@ -12,8 +12,10 @@ from kg.link import names
 from kg.cli import main
 from kg.store.embedded import memory_store
 from kg.link import linking, records
+from kg.link.entity import parse
 from kg.link.client import USER_AGENT, WikidataClient, WikidataError
-from kg.link.linking import Context, Target
+from kg.link.outcomes import THRESHOLD, Context
+from kg.link.targets import Target, targets
 from wikidata_standin import Recorded, StandIn, read_facts
 
 SHIPPED = ROOT / "data" / records.LINKS_FILE
@@ -73,7 +75,7 @@ def test_precision_and_recall_on_the_corpus_entities(linked, store):
     correct = sum(made.get(k) == v for k, v in truth.items())
     precision, recall = correct / len(made), correct / len(truth)
     print(f"\nkg link on the corpus entities: {len(made)} links, precision {precision:.2f}, recall {recall:.2f} "
-          f"({len(linking.targets(store))} entities, {len(truth)} with a known item)")
+          f"({len(targets(store))} entities, {len(truth)} with a known item)")
     assert precision == 1.0 and recall == 1.0
 
 
@@ -119,7 +121,7 @@ def _context(client, store, *iris: str) -> Context:
     fetched = client.entities([shipped[R + i] for i in iris])
     for iri in iris:
         data, _ = fetched[shipped[R + iri]]
-        context.add(R + iri, linking.parse(shipped[R + iri], data))
+        context.add(R + iri, parse(shipped[R + iri], data))
     return context
 
 
@@ -168,13 +170,13 @@ def test_a_former_state_is_refused(client, store):
     ("Gurbangulı Berdimuhamedov", "tr", "Gurbanguly Berdimuhamedow", "en"), ("Türkmenistan", "tr", "Turkmenistan", "en"),
 ])
 def test_transliterations_match(ours, ours_lang, theirs, theirs_lang):
-    assert names.similarity(ours, ours_lang, theirs, theirs_lang) >= linking.THRESHOLD
+    assert names.similarity(ours, ours_lang, theirs, theirs_lang) >= THRESHOLD
 
 
 @pytest.mark.parametrize("ours,theirs", [("Sadır Caparov", "Akylbek Japarov"), ("Gurbangulı Berdimuhamedov", "Serdar Berdimuhamedow"),
                                          ("İmamali Rahman", "Rustam Emomali"), ("Kazakistan", "Kirghiz Soviet Socialist Republic")])
 def test_other_names_do_not(ours, theirs):
-    assert names.similarity(ours, "tr", theirs, "en") < linking.THRESHOLD
+    assert names.similarity(ours, "tr", theirs, "en") < THRESHOLD
 
 
 def test_turkish_case_folding():

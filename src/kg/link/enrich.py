@@ -6,7 +6,7 @@ from rdflib import Dataset
 from kg.link import records
 from kg.link.client import WikidataClient
 from kg.link.entity import Entity, parse
-from kg.link.linking import Finding
+from kg.link.outcomes import Finding
 
 FOLLOWED = ("P36",)        # items named by these statements are described too (the capitals: places)
 

@@ -20,7 +20,7 @@ from kg.build.loading import parse_file
 from kg.vocab import (BASE, CASD, GEO, GRAPH_LINKS, GRAPH_WIKIDATA, RES, SCHEMA, WD, WDATA, WDP, WDPQ, WDPS,
                            WDS, WDT, bind_prefixes)
 from kg.link.entity import Entity, Statement, Time
-from kg.link.linking import Outcome
+from kg.link.outcomes import Outcome
 from kg.files import write_atomically
 
 LINKS_FILE = "wikidata-links.trig"
