@@ -15,7 +15,7 @@ from kg.link import linking, records
 from kg.link.entity import parse
 from kg.link.client import USER_AGENT, WikidataClient, WikidataError
 from kg.link.outcomes import THRESHOLD, Context
-from kg.link.targets import Target, targets
+from kg.link.targets import Meeting, Target, targets
 from wikidata_standin import Recorded, StandIn, read_facts
 
 SHIPPED = ROOT / "data" / records.LINKS_FILE
@@ -83,7 +83,8 @@ def test_every_link_carries_its_evidence(linked):
     text = linked[0].read_text(encoding="utf-8")
     assert text.count("a casd:WikidataLink") == 17
     for needle in ("casd:linkScore", "casd:matchedLabel", "casd:retrievedAt", '"type: instance of Q5"',
-                   "position: held Q853036 on 2021-08-06", "jurisdiction: Q874", "graph:wikidata-links {"):
+                   "position: held Q853036 on 2021-08-06", "jurisdiction: Q874", "graph:wikidata-links {",
+                   "time: exists in 2018", "time: exists on 2021-08-06"):   # Kazakhstan: the 2018 and 2021 meetings
         assert needle in text, needle
 
 
@@ -129,15 +130,15 @@ def test_a_surname_alone_resolves_to_whoever_held_the_office_that_day(client, st
     """The document often gives only a surname: the position and the date decide, never the name."""
     context = _context(client, store, "state/turkmenistan", "position/president-of-turkmenistan",
                        "state/kyrgyzstan", "position/president-of-kyrgyzstan")
-    berdimuhamedov = Target(R + "person/x", "Person", (("Berdimuhamedov", "tr"),), None,
+    berdimuhamedov = Target(R + "person/x", "Person", (("Berdimuhamedov", "tr"),), (),
                             ((R + "position/president-of-turkmenistan", date(2021, 8, 6), 2021),))
     outcome = linking.decide(client, berdimuhamedov, context)
     assert outcome.link is None and [c.item for c in outcome.candidates] == ["Q51874548"]
     assert outcome.candidates[0].score == 1.0                     # the name alone would have linked the son
-    later = Target(R + "person/x", "Person", (("Berdimuhamedov", "tr"),), None,
+    later = Target(R + "person/x", "Person", (("Berdimuhamedov", "tr"),), (),
                    ((R + "position/president-of-turkmenistan", date(2022, 6, 1), 2022),))
     assert linking.decide(client, later, context).link.item == "Q51874548"
-    caparov = Target(R + "person/y", "Person", (("Caparov", "tr"),), None,
+    caparov = Target(R + "person/y", "Person", (("Caparov", "tr"),), (),
                      ((R + "position/president-of-kyrgyzstan", date(2021, 8, 6), 2021),))
     outcome = linking.decide(client, caparov, context)
     assert outcome.link.item == "Q25597826"                        # Sadyr, not Akylbek Japarov
@@ -147,7 +148,7 @@ def test_a_surname_alone_resolves_to_whoever_held_the_office_that_day(client, st
 
 def test_a_person_is_refused_before_taking_office(client, store):
     context = _context(client, store, "state/kazakhstan", "position/president-of-kazakhstan")
-    tokayev_2018 = Target(R + "person/z", "Person", (("Kassym-Jomart Tokayev", "en"),), None,
+    tokayev_2018 = Target(R + "person/z", "Person", (("Kassym-Jomart Tokayev", "en"),), (),
                           ((R + "position/president-of-kazakhstan", date(2018, 3, 15), 2018),))
     outcome = linking.decide(client, tokayev_2018, context)
     assert outcome.link is None
@@ -156,7 +157,8 @@ def test_a_person_is_refused_before_taking_office(client, store):
 
 
 def test_a_former_state_is_refused(client, store):
-    ssr = Target(R + "state/x", "State", (("Kazakh Soviet Socialist Republic", "en"),), date(2021, 8, 6))
+    ssr = Target(R + "state/x", "State", (("Kazakh Soviet Socialist Republic", "en"),),
+                 (Meeting(R + "summit/2021-turkmenistan", date(2021, 8, 6), 2021),))
     outcome = linking.decide(client, ssr, Context())
     assert outcome.link is None
     failed = outcome.candidates[0].failed

@@ -50,17 +50,18 @@ def type_check(target: Target, item: Entity, context: Context, j: Judgement) -> 
 
 
 def existence_check(target: Target, item: Entity, j: Judgement) -> None:
-    """Nothing named on a date may have ended before it (dissolved, abolished) or begun after it."""
-    if target.as_of is None or target.cls == "Person":
+    """Nothing may have ended (dissolved, abolished) before, or begun after, any meeting that names it."""
+    if target.cls == "Person":
         return
-    ended = [t for t in item.values(P_DISSOLVED) if isinstance(t, Time) and t.latest < target.as_of]
-    began = [t for t in item.values(P_INCEPTION) if isinstance(t, Time) and t.earliest > target.as_of]
-    if ended:
-        j.failed.append(f"time: ended {ended[0].text[1:11]}, before {target.as_of}")
-    elif began:
-        j.failed.append(f"time: began {began[0].text[1:11]}, after {target.as_of}")
-    else:
-        j.passed.append(f"time: exists on {target.as_of}")
+    for meeting in dict.fromkeys(m._replace(iri="") for m in target.meetings):      # one check per distinct date
+        ended = [t for t in item.values(P_DISSOLVED) if isinstance(t, Time) and t.latest < meeting.first]
+        began = [t for t in item.values(P_INCEPTION) if isinstance(t, Time) and t.earliest > meeting.last]
+        if ended:
+            j.failed.append(f"time: ended {ended[0].text[1:11]}, before {meeting.when}")
+        elif began:
+            j.failed.append(f"time: began {began[0].text[1:11]}, after {meeting.when}")
+        else:
+            j.passed.append(f"time: exists {'on' if meeting.day else 'in'} {meeting.when}")
 
 
 def position_check(target: Target, item: Entity, context: Context, j: Judgement) -> None:

@@ -4,9 +4,9 @@ A candidate is found by searching the entity's Turkish and English labels and al
 sources use (`candidates`); it is linked only if its name covers ours, its type fits our class, and it fits in
 time (`checks`): a person must hold the position the document gives them on the date of the summit (position
 held, with its start and end qualifiers), a position must belong to the state or organisation ours belongs to,
-and nothing may have ended before the date it is named for. Every link carries its evidence (`outcomes`); below
-the threshold, or when two candidates pass alike, nothing is linked and the candidates are returned for a curator.
-What is linked, and the dates it is checked on, is read from our graph by `targets`.
+and nothing may have ended before, or begun after, a meeting that names it. Every link carries its evidence
+(`outcomes`); below the threshold, or when two candidates pass alike, nothing is linked and the candidates are
+returned for a curator. What is linked, and the meetings that date it, is read from our graph by `targets`.
 """
 from __future__ import annotations
 

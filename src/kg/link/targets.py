@@ -1,8 +1,21 @@
-"""What `kg link` links, read from our graph: the actors, places and positions, with what their checks need."""
+"""What `kg link` links, read from our graph: the actors, places and positions, with what their checks need.
+
+Each target is dated by the meetings (summits) that name it: a summit names an entity by a statement between the
+two (host, location, chair, planned host, in either direction) or through one of its participations (participant,
+capacity, on whose behalf). A target named by several meetings keeps them all and is checked at each, as the
+position check already checks each participation at its own meeting: an entity must have existed at every meeting
+that names it, and checking only the latest (or the earliest) would pass an item that ended (or began) between
+them. A meeting without a day or a year dates nothing. A target no dated meeting names (an organisation, a region
+the text mentions) is dated by the latest dated meeting of each document (named graph) that states something of
+it, the meeting the document is about, so one document's summits never date another's entities. (A person is
+checked by the position check, which reads the meeting of each participation; their meetings are kept all the same.)
+"""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -12,28 +25,50 @@ LANGUAGES = ("tr", "en")    # the languages of our labels; searches use the labe
 CLASS_ORDER = ("State", "Region", "Place", "Organization", "Position", "Person")   # a later class's checks read earlier links
 
 
+class Meeting(NamedTuple):
+    """A summit a target is dated by: its IRI, and its day and year (the day may be unknown)."""
+
+    iri: str
+    day: date | None
+    year: int | None
+
+    @property
+    def first(self) -> date:
+        """The first day the meeting may have been held on."""
+        return self.day or date(self.year, 1, 1)
+
+    @property
+    def last(self) -> date:
+        """The last day the meeting may have been held on."""
+        return self.day or date(self.year, 12, 31)
+
+    @property
+    def when(self) -> str:
+        """The day (2021-08-06) or, when only that is known, the year (2019)."""
+        return self.day.isoformat() if self.day else str(self.year)
+
+
 @dataclass(frozen=True)
 class Target:
-    """An entity of ours to link: its IRI, class, names, the date it is named for, and what the checks need."""
+    """An entity of ours to link: its IRI, class, names, the meetings it is dated by, and what the checks need."""
 
     iri: str
     cls: str
     labels: tuple[tuple[str, str], ...]                     # (name, language)
-    as_of: date | None
+    meetings: tuple[Meeting, ...] = ()                      # earliest first; see the module's docstring
     positions: tuple[tuple[str, date | None, int | None], ...] = ()   # persons: (position IRI, date, year)
     belongs_to: tuple[str, ...] = ()                        # positions: the state or organisation (IRI)
 
 
 def targets(store: ox.Store) -> list[Target]:
     """The graph's actors, places and positions, in CLASS_ORDER, with what their checks need."""
-    as_of = _latest_summit_date(store)
     out = []
     for cls in CLASS_ORDER:
         rows = store.query(f"SELECT DISTINCT ?e WHERE {{ ?e a <{CASD[cls]}> }} ORDER BY ?e",
                            use_default_graph_as_union=True)
         for row in rows:
             iri = row["e"].value
-            out.append(Target(iri, cls, _labels(store, iri), as_of,
+            out.append(Target(iri, cls, _labels(store, iri), _meetings(store, iri) or _documents_meetings(store, iri),
                               _positions(store, iri) if cls == "Person" else (),
                               _belongs_to(store, iri) if cls == "Position" else ()))
     return out
@@ -75,9 +110,36 @@ def _belongs_to(store: ox.Store, iri: str) -> tuple[str, ...]:
     return tuple(r["o"].value for r in rows)
 
 
-def _latest_summit_date(store: ox.Store) -> date | None:
-    """The latest day any summit of the graph took place."""
-    rows = list(store.query(f"SELECT (MAX(?d) AS ?latest) WHERE {{ ?s <{CASD.date}> ?d }}",
-                            use_default_graph_as_union=True))
-    value = rows[0]["latest"] if rows else None
-    return date.fromisoformat(value.value) if value is not None else None
+def _meetings(store: ox.Store, iri: str) -> tuple[Meeting, ...]:
+    """The dated summits that name the entity, directly or through one of their participations, earliest first."""
+    rows = store.query(f"""SELECT DISTINCT ?s ?date ?year WHERE {{
+            ?s a <{CASD.Summit}> .
+            {{ ?s ?p <{iri}> }} UNION {{ <{iri}> ?p ?s }}
+            UNION {{ ?part <{CASD.participationIn}> ?s ; ?q <{iri}> }}
+            OPTIONAL {{ ?s <{CASD.date}> ?date }} OPTIONAL {{ ?s <{CASD.year}> ?year }} }}""",
+                       use_default_graph_as_union=True)
+    return tuple(sorted(_dated(rows), key=lambda m: (m.first, m.iri)))
+
+
+def _documents_meetings(store: ox.Store, iri: str) -> tuple[Meeting, ...]:
+    """The latest dated summit of each document (named graph) that states something of the entity."""
+    rows = store.query(f"""SELECT DISTINCT ?g ?s ?date ?year WHERE {{
+            GRAPH ?g {{ {{ <{iri}> ?p ?o }} UNION {{ ?x ?p <{iri}> }} ?s a <{CASD.Summit}> }}
+            OPTIONAL {{ ?s <{CASD.date}> ?date }} OPTIONAL {{ ?s <{CASD.year}> ?year }} }}""",
+                       use_default_graph_as_union=True)
+    by_document: dict[str, list[Meeting]] = {}
+    for row in rows:
+        by_document.setdefault(row["g"].value, []).extend(_dated([row]))
+    latest = {max(found, key=lambda m: (m.last, m.iri)) for found in by_document.values() if found}
+    return tuple(sorted(latest, key=lambda m: (m.first, m.iri)))
+
+
+def _dated(rows: Iterable[ox.QuerySolution]) -> set[Meeting]:
+    """The meetings of query rows (?s ?date ?year) that have a day or a year."""
+    out = set()
+    for r in rows:
+        day = date.fromisoformat(r["date"].value) if r["date"] is not None else None
+        year = int(r["year"].value[:4]) if r["year"] is not None else (day.year if day else None)
+        if year is not None:
+            out.add(Meeting(r["s"].value, day, year))
+    return out
