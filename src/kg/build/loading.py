@@ -9,15 +9,16 @@ import pyoxigraph as ox
 from kg.errors import InputError
 from kg.vocab import RES
 
-FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
+KNOWN_EXTENSIONS = (".ttl", ".trig", ".nq", ".nt", ".jsonld", ".rdf", ".owl")   # pyoxigraph names the format of each
+_ALSO = {".owl": ox.RdfFormat.RDF_XML}          # OWL files are RDF/XML; pyoxigraph does not know the extension
+
+
+def format_of(path: Path) -> ox.RdfFormat | None:
+    """The RDF format a file's extension names (pyoxigraph's table, plus .owl); None for any other extension."""
+    suffix = path.suffix.lower()
+    if suffix not in KNOWN_EXTENSIONS:
+        return None
+    return _ALSO.get(suffix) or ox.RdfFormat.from_extension(suffix[1:])
 
 
 def graph_name_for(path: Path) -> ox.NamedNode:
@@ -29,9 +30,9 @@ def parse_file(path: Path, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
     """Parse one file; triples-only formats land in `graph` (default: one named after the file)."""
     if path.is_dir():
         raise InputError(str(path), "a folder, not a file; name the RDF files in it")
-    fmt = FORMATS.get(path.suffix.lower())
+    fmt = format_of(path)
     if fmt is None:
-        raise InputError(str(path), f"unknown RDF file extension {path.suffix!r} (known: {', '.join(FORMATS)})")
+        raise InputError(str(path), f"unknown RDF file extension {path.suffix!r} (known: {', '.join(KNOWN_EXTENSIONS)})")
     if not path.is_file():
         raise InputError(str(path), "no such file")
     target = graph or graph_name_for(path)

@@ -24,11 +24,8 @@ from kg.rdfconv import graph_of, to_ox
 from kg.store.embedded import DATASET_FILE, memory_store
 from kg.files import umask
 
-OUTPUTS = {  # file name -> (pyoxigraph format, media type)
-    "dataset.trig": (ox.RdfFormat.TRIG, "application/trig"),
-    DATASET_FILE: (ox.RdfFormat.N_QUADS, "application/n-quads"),
-    "dataset.jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
-}
+OUTPUTS = {f"dataset.{fmt.file_extension}": fmt for fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD)}
+assert DATASET_FILE in OUTPUTS     # the file kg serve and kg query open
 VOID_FILE = "void.ttl"
 
 
@@ -122,11 +119,11 @@ def write(built: Built, out_dir: Path) -> dict[str, Path]:
     try:
         files = {}
         quads = canonical(built.store)
-        for name, (fmt, media_type) in OUTPUTS.items():
+        for name, fmt in OUTPUTS.items():
             path = staging / name
             ox.serialize(quads, output=str(path), format=fmt,
                          prefixes=None if fmt == ox.RdfFormat.N_QUADS else dict(PREFIXES))
-            files[media_type] = path
+            files[fmt.media_type] = path
         stats = describe.counts(built.store)
         void = describe.void_graph(stats, files, describe.content_hash(staging / DATASET_FILE))
         bind_prefixes(void)

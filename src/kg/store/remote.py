@@ -20,8 +20,8 @@ from kg.store.remote_view import RemoteView
 from kg.sparql.lexer import tokens
 
 USER_AGENT = f"kg/{__version__} (casd knowledge graph; SPARQL 1.1 client)"
-RESULTS, XML_RESULTS = "application/sparql-results+json", "application/sparql-results+xml"
-TRIPLES = "application/n-triples"
+RESULTS, XML_RESULTS = ox.QueryResultsFormat.JSON.media_type, ox.QueryResultsFormat.XML.media_type
+TRIPLES = ox.RdfFormat.N_TRIPLES.media_type
 # One media type per query form: Virtuoso ignores q-values (it answered CONSTRUCT with a results table).
 ACCEPT_BY_FORM = {"SELECT": RESULTS, "ASK": RESULTS, "CONSTRUCT": TRIPLES, "DESCRIBE": TRIPLES}
 _IRIREF = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')   # what may stand between < and > in SPARQL
