@@ -13,7 +13,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "kg"
 # ALLOWED_SIDEWAYS lists. Base modules (rank 0) are kg's top-level modules other than the CLI's.
 RANK = {"base": 0, "sparql": 1, "store": 2, "query": 3, "build": 4, "link": 4, "ingest": 4, "server": 5, "cli": 6}
 ALLOWED_SIDEWAYS = {("link", "build"), ("ingest", "build")}
-CLI = {"cli", "console", "__main__"}
+CLI = {"cli", "console", "__main__", "commands"}   # kg.commands: the subcommands, part of the CLI
 # Libraries a layer must not use, whatever it imports from kg.
 FORBIDDEN_LIBRARIES = {"store": {"pyshacl", "flask", "werkzeug", "owlready2"},
                        "query": {"pyshacl", "flask", "owlready2"},
