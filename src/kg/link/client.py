@@ -5,9 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +14,8 @@ from typing import Callable
 from kg import __version__
 from kg.errors import KgError
 from kg.vocab import WIKIDATA_API
+from kg import http
+from kg.files import write_atomically
 
 USER_AGENT = (f"casd-kg/{__version__} (https://w3id.org/casd; knowledge graph of Central Asian summit diplomacy) "
               f"python-urllib")
@@ -102,30 +102,32 @@ class WikidataClient:
         return Response(data, retrieved, cached=False)
 
     def _fetch(self, full: str, accept: str) -> dict:
-        request = urllib.request.Request(full, headers={"User-Agent": USER_AGENT, "Accept": accept})
         wait = self.backoff
         for attempt in range(self.retries + 1):
             self.requests_sent += 1
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as reply:
-                    data = json.loads(reply.read().decode("utf-8"))
+                answer = http.exchange("GET", full, None, {"User-Agent": USER_AGENT, "Accept": accept}, self.timeout)
+            except http.Unreachable as err:
+                if attempt == self.retries:
+                    raise WikidataError(f"{_short(full)}: {err.reason}") from None
+            else:
+                if answer.status >= 400:
+                    if answer.status not in RETRY_STATUSES or attempt == self.retries:
+                        raise WikidataError(f"{_short(full)}: HTTP {answer.status} {answer.reason}"
+                                            + (f" after {attempt + 1} attempts" if attempt else "")) from None
+                    wait = _retry_after(answer.headers.get("Retry-After"), wait)
+                    if wait > MAX_RETRY_AFTER:
+                        raise WikidataError(f"{_short(full)}: HTTP {answer.status}; the service asks to wait {wait:.0f} s "
+                                            f"(more than {MAX_RETRY_AFTER:.0f} s): try again later") from None
+                else:
+                    try:
+                        data = json.loads(answer.body.decode("utf-8"))
+                    except (ValueError, UnicodeDecodeError) as err:
+                        raise WikidataError(f"{_short(full)}: the answer is not JSON ({err})") from None
                     lagged = isinstance(data, dict) and (data.get("error") or {}).get("code") == "maxlag"
                     if not lagged or attempt == self.retries:
                         return data
-                    wait = _retry_after(reply.headers.get("Retry-After"), wait)   # replicas lag: come back later
-            except urllib.error.HTTPError as err:
-                if err.code not in RETRY_STATUSES or attempt == self.retries:
-                    raise WikidataError(f"{_short(full)}: HTTP {err.code} {err.reason}"
-                                        + (f" after {attempt + 1} attempts" if attempt else "")) from None
-                wait = _retry_after(err.headers.get("Retry-After"), wait)
-                if wait > MAX_RETRY_AFTER:
-                    raise WikidataError(f"{_short(full)}: HTTP {err.code}; the service asks to wait {wait:.0f} s "
-                                        f"(more than {MAX_RETRY_AFTER:.0f} s): try again later") from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
-                if attempt == self.retries:
-                    raise WikidataError(f"{_short(full)}: {getattr(err, 'reason', err)}") from None
-            except (ValueError, UnicodeDecodeError) as err:
-                raise WikidataError(f"{_short(full)}: the answer is not JSON ({err})") from None
+                    wait = _retry_after(answer.headers.get("Retry-After"), wait)   # replicas lag: come back later
             self.sleep(wait)
             wait *= 2
         raise AssertionError("unreachable")
@@ -154,10 +156,7 @@ class WikidataClient:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            staging = path.with_suffix(".tmp")
-            staging.write_text(json.dumps({"url": full, "retrieved": retrieved, "data": data}, ensure_ascii=False),
-                               encoding="utf-8")
-            staging.replace(path)
+            write_atomically(path, json.dumps({"url": full, "retrieved": retrieved, "data": data}, ensure_ascii=False))
         except OSError as err:
             raise WikidataError(f"cannot write the cache in {self.cache_dir}: {err.strerror or err}; "
                                 "give another folder with --cache") from None

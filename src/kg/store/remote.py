@@ -3,15 +3,12 @@ embedded one. Where Virtuoso differs, kg.virtuoso says how; docs/remote-stores.m
 from __future__ import annotations
 
 import re
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg import __version__, deepstack
+from kg import __version__, deepstack, http
 from kg.sparql import nesting
 from kg.store import virtuoso
 from kg.errors import KgError, QueryError, UpdateError
@@ -239,39 +236,13 @@ class RemoteStore:
     def _send(self, method: str, url: str, body: bytes | None, headers: dict) -> tuple[int, str, bytes, object]:
         """One exchange, all of it (connecting, waiting, reading) within the store's timeout:
         (status, media type, body, response headers)."""
-        deadline = time.monotonic() + self.timeout
-        request = urllib.request.Request(url, data=body, method=method, headers={"User-Agent": USER_AGENT, **headers})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.status, _media(response.headers), _read_by(response, deadline, url), response.headers
-        except urllib.error.HTTPError as err:
-            return err.code, _media(err.headers), _read_by(err, deadline, url), err.headers
-        except (urllib.error.URLError, OSError) as err:
-            raise RemoteStoreError(f"cannot reach the store at {url}: {getattr(err, 'reason', err)}") from None
-
-
-def _read_by(response, deadline: float, url: str) -> bytes:
-    """The whole body, or RemoteStoreError once the deadline passes (a store sending a byte now and then
-    would otherwise reset a per-read timeout forever)."""
-    sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
-    chunks = []
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise RemoteStoreError(f"the store at {url} did not finish answering in time")
-        if sock is not None:
-            sock.settimeout(remaining)
-        try:
-            chunk = response.read1(1 << 16)
-        except (TimeoutError, OSError) as err:
-            raise RemoteStoreError(f"the store at {url} did not finish answering in time ({err})") from None
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-
-
-def _media(headers) -> str:
-    return (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            answer = http.exchange(method, url, body, {"User-Agent": USER_AGENT, **headers}, self.timeout)
+        except http.Unreachable as err:
+            if err.late:
+                raise RemoteStoreError(f"the store at {url} did not finish answering in time ({err.reason})") from None
+            raise RemoteStoreError(f"cannot reach the store at {url}: {err.reason}") from None
+        return answer.status, answer.media_type, answer.body, answer.headers
 
 
 def query_form(text: str) -> str | None:
