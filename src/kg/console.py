@@ -15,7 +15,8 @@ class Progress:
     """Names on standard error, on a terminal only, each step that has run for PROGRESS_AFTER_SECONDS."""
 
     def __init__(self) -> None:
-        self.enabled, self.timer = sys.stderr.isatty(), None
+        self.enabled = sys.stderr.isatty()
+        self.timer: threading.Timer | None = None
 
     def __call__(self, what: str) -> None:
         """The step that begins now (the previous one, if any, has ended)."""
@@ -32,10 +33,10 @@ class Progress:
             self.timer = None
 
 
-def out(*args, **kwargs) -> None:
+def out(*values: object, sep: str | None = None, end: str | None = None) -> None:
     """print() to standard output that outlives a reader who left (`kg validate … | head -1`): the rest is
     discarded, and the command still ends with its own exit code (1 for violations), not 0."""
     try:
-        print(*args, **kwargs)
+        print(*values, sep=sep, end=end)
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Callable, TypeVar
+from typing import Callable, ParamSpec, TypeVar
 
 ENGINE_STACK_BYTES = 512 * 1024 * 1024
 
 T = TypeVar("T")
+P = ParamSpec("P")
 _local = threading.local()
 _creating = threading.Lock()      # threading.stack_size is process-wide: set it only around our own thread's start
 
@@ -36,22 +37,23 @@ def start(target: Callable[[], object], name: str) -> threading.Thread:
     return thread
 
 
-def call(fn: Callable[..., T], *args, **kwargs) -> T:
+def call(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """fn(*args, **kwargs) on a deep-stack thread (this one, if it already is), with its result or exception."""
     if on_deep_stack():
         return fn(*args, **kwargs)
-    box: dict[str, object] = {}
+    value: list[T] = []
+    error: list[BaseException] = []
 
     def run() -> None:
         try:
-            box["value"] = fn(*args, **kwargs)
+            value.append(fn(*args, **kwargs))
         except BaseException as err:      # noqa: BLE001 — handed back to the caller
             # without its frames: they hold engine objects that may only be dropped on the thread that made them
-            box["error"] = err.with_traceback(None)
+            error.append(err.with_traceback(None))
     start(run, "kg-engine").join()
-    if "error" in box:
-        raise box["error"]                # type: ignore[misc]
-    return box["value"]                   # type: ignore[return-value]
+    if error:
+        raise error[0]
+    return value[0]
 
 
 def _fresh_lock_in_child() -> None:

@@ -61,7 +61,7 @@ def exchange(method: str, url: str, body: bytes | None = None, headers: dict[str
 def _read_by(response, deadline: float) -> bytes:
     """The whole body, or Unreachable once the deadline passes."""
     sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:

@@ -5,12 +5,16 @@ from typing import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 from kg.vocab import XSD_STRING
 
 _XSD_STRING = XSD_STRING
 
+# What a pyoxigraph quad holds in subject or object (a Triple, RDF 1.2's quoted triple, has no rdflib twin here).
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
-def to_rdflib(term):
+
+def to_rdflib(term: OxTerm) -> URIRef | BNode | Literal:
     """One pyoxigraph term as the equal rdflib term."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -25,7 +29,7 @@ def to_rdflib(term):
     raise TypeError(f"unsupported RDF term {term!r}")
 
 
-def to_ox(term):
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """One rdflib term as the equal pyoxigraph term."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -40,7 +44,15 @@ def to_ox(term):
     raise TypeError(f"unsupported RDF term {term!r}")
 
 
-def graph_of(quads: Iterable) -> Graph:
+def quad_of(triple: tuple[Node, Node, Node], graph_name: ox.NamedNode | None = None) -> ox.Quad:
+    """An rdflib triple as the equal pyoxigraph quad in graph_name (the default graph if None)."""
+    s, p, o = (to_ox(t) for t in triple)
+    if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
+        raise TypeError(f"not an RDF triple: {triple!r}")
+    return ox.Quad(s, p, o, graph_name)
+
+
+def graph_of(quads: Iterable[ox.Quad]) -> Graph:
     """An rdflib Graph with the triples of the given quads (graph names dropped)."""
     g = Graph()
     for q in quads:

@@ -1,7 +1,7 @@
 """Every IRI and prefix the project uses, in one place."""
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Graph, Namespace
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD, DCTERMS, PROV
 
 BASE = "https://w3id.org/casd/"
@@ -60,7 +60,7 @@ PREFIXES: dict[str, str] = {
 WIKIDATA_ITEM_PATTERN = r"^http://www\.wikidata\.org/entity/Q[1-9][0-9]*$"
 
 
-def bind_prefixes(graph) -> None:
+def bind_prefixes(graph: Graph) -> None:
     """Bind the project's prefixes on an rdflib graph so serialisations read well."""
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=True, replace=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Callable, Iterable, TypedDict
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -13,12 +14,24 @@ from kg.vocab import DATASET_IRI, DCAT, LICENCE, SD, VOID, bind_prefixes
 from kg.store.embedded import query
 
 
-def counts(store, run=None) -> dict:
+class Counts(TypedDict):
+    """A dataset's size: triples per named graph, instances per class, triples per property (IRI -> count)."""
+
+    graphs: dict[str, int]
+    classes: dict[str, int]
+    properties: dict[str, int]
+    quads: int
+
+
+def counts(store: ox.Store | None, run: Callable[[str], Iterable[ox.QuerySolution]] | None = None) -> Counts:
     """Triple counts per named graph, and (over the union) per class and per property.
 
     `run(text)` evaluates a query; by default on a pyoxigraph store with the union default graph.
     """
-    run = run or (lambda text: query(store, text))
+    if run is None:
+        if store is None:
+            raise TypeError("counts() needs a store or a run function")
+        run = _selecting(store)
     per_graph = {str(s["g"].value): int(s["n"].value) for s in run(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
     classes = {str(s["c"].value): int(s["n"].value) for s in run(
@@ -26,6 +39,15 @@ def counts(store, run=None) -> dict:
     props = {str(s["p"].value): int(s["n"].value) for s in run(
         "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
     return {"graphs": per_graph, "classes": classes, "properties": props, "quads": sum(per_graph.values())}
+
+
+def _selecting(store: ox.Store) -> Callable[[str], ox.QuerySolutions]:
+    """A run function for counts(): a SELECT on the store, over the union of its graphs."""
+    def run(text: str) -> ox.QuerySolutions:
+        result = query(store, text)
+        assert isinstance(result, ox.QuerySolutions), text      # a SELECT is answered with solutions
+        return result
+    return run
 
 
 def content_hash(nquads_file: Path) -> str:
@@ -41,7 +63,7 @@ def nquads_hash(nquads: bytes) -> str:
 LOCAL_ENDPOINT = "http://localhost:5000/sparql"   # where `kg serve` answers by default
 
 
-def void_graph(stats: dict, files: dict[str, Path], version: str, endpoint: str = LOCAL_ENDPOINT) -> Graph:
+def void_graph(stats: Counts, files: dict[str, Path], version: str, endpoint: str = LOCAL_ENDPOINT) -> Graph:
     """VoID + DCAT triples describing the dataset and its distributions."""
     g = Graph()
     bind_prefixes(g)
@@ -62,10 +84,12 @@ def void_graph(stats: dict, files: dict[str, Path], version: str, endpoint: str 
         g.add((ds, VOID.subset, sub))
         g.add((sub, RDF.type, VOID.Dataset))
         g.add((sub, VOID.triples, Literal(n, datatype=XSD.integer)))
-    for key, pred, counted in (("classes", VOID["class"], VOID.entities), ("properties", VOID.property, VOID.triples)):
-        for term, n in sorted(stats[key].items()):
+    for counted_terms, partition, pred, counted in (
+            (stats["classes"], VOID.classPartition, VOID["class"], VOID.entities),
+            (stats["properties"], VOID.propertyPartition, VOID.property, VOID.triples)):
+        for term, n in sorted(counted_terms.items()):
             part = BNode()
-            g.add((ds, VOID.classPartition if key == "classes" else VOID.propertyPartition, part))
+            g.add((ds, partition, part))
             g.add((part, pred, URIRef(term)))
             g.add((part, counted, Literal(n, datatype=XSD.integer)))
     for media_type, path in sorted(files.items()):
@@ -81,7 +105,8 @@ def void_graph(stats: dict, files: dict[str, Path], version: str, endpoint: str 
 
 
 
-def service_description(endpoint: str, named_graphs: list[str], writable: bool, federated: bool = False) -> list:
+def service_description(endpoint: str, named_graphs: list[str], writable: bool,
+                        federated: bool = False) -> list[ox.Triple]:
     """A SPARQL 1.1 Service Description of the endpoint, as pyoxigraph triples, from the one format table; it
     claims sd:BasicFederatedQuery only where SERVICE may reach some endpoint (an allow-list is configured)."""
     from kg.query import formats

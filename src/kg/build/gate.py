@@ -27,6 +27,7 @@ from kg.errors import KgError
 from kg.vocab import CASD, GRAPH_INFERRED, GRAPH_ONTOLOGY, RDF_TYPE
 from kg.rdfconv import graph_of, to_rdflib
 from kg.sparql.lexer import declarations, operations, tokens
+from kg.store.judge import QuadSource
 
 READ_HOPS = 2    # the furthest a shape reads from its focus node; tests/test_gate.py checks it on every fixture
 
@@ -47,7 +48,7 @@ class ShapeGate:
     def __init__(self, shapes_graph: Graph, ontology: Graph):
         self.shapes_graph, self.ontology = shapes_graph, ontology
 
-    def check_write(self, store: ox.Store, text: str, base_iri: str | None = None) -> None:
+    def check_write(self, store: QuadSource, text: str, base_iri: str | None = None) -> None:
         """Judge an update: one made only of INSERT/DELETE DATA on its neighbourhood, any other on a copy."""
         delta = explicit_delta(text, store)
         if delta is not None:
@@ -57,14 +58,14 @@ class ShapeGate:
 
     # -- full
 
-    def check_update(self, store: ox.Store, text: str, base_iri: str | None = None) -> None:
+    def check_update(self, store: QuadSource, text: str, base_iri: str | None = None) -> None:
         """Apply the update to a copy and validate all asserted data; raise WriteRejected if it breaks a shape."""
         sandbox = ox.Store()
         sandbox.extend([q for q in store if _asserted(q)])
         sandbox.update(text, base_iri=base_iri)
         self._judge(graph_of(q for q in sandbox if _asserted(q)))
 
-    def check_full(self, store: ox.Store, added: list[ox.Quad], removed: list[ox.Quad]) -> None:
+    def check_full(self, store: QuadSource, added: list[ox.Quad], removed: list[ox.Quad]) -> None:
         """Validate all asserted data as it would be after an explicit delta."""
         gone = set(removed)
         candidate = [q for q in store if _asserted(q) and q not in gone] + [q for q in added if _asserted(q)]
@@ -72,7 +73,7 @@ class ShapeGate:
 
     # -- delta
 
-    def check_delta(self, store: ox.Store, added: list[ox.Quad], removed: list[ox.Quad]) -> None:
+    def check_delta(self, store: QuadSource, added: list[ox.Quad], removed: list[ox.Quad]) -> None:
         """Validate the nodes within READ_HOPS of what an explicit delta touches, on what they can read after it."""
         touched = {t for q in (*added, *removed) for t in _nodes(q)}
         if not touched:
@@ -94,7 +95,7 @@ class ShapeGate:
 
 
 
-def explicit_delta(text: str, store: ox.Store) -> tuple[list[ox.Quad], list[ox.Quad]] | None:
+def explicit_delta(text: str, store: QuadSource) -> tuple[list[ox.Quad], list[ox.Quad]] | None:
     """(added, removed) for an update made only of INSERT DATA / DELETE DATA operations; None otherwise."""
     toks = tokens(text)
     prefixes, base = declarations(toks)
@@ -123,10 +124,10 @@ def _asserted(q: ox.Quad) -> bool:
     return not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in (str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY)))
 
 
-def _nodes(q: ox.Quad) -> list:
+def _nodes(q: ox.Quad) -> list[ox.NamedNode | ox.BlankNode]:
     """The ends of a quad that the shapes may read from: resources, blank nodes and linked items such as
     Wikidata's, but not classes (the object of rdf:type), ontology terms or literals."""
-    ends = [q.subject]
+    ends: list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = [q.subject]
     if q.predicate != _RDF_TYPE:
         ends.append(q.object)
     return [t for t in ends if isinstance(t, ox.BlankNode)
@@ -139,20 +140,20 @@ _RDF_TYPE = ox.NamedNode(RDF_TYPE)
 class _After:
     """The asserted quads as they would be after a delta, read through the store's indexes."""
 
-    def __init__(self, store: ox.Store, added: list[ox.Quad], removed: list[ox.Quad]):
+    def __init__(self, store: QuadSource, added: list[ox.Quad], removed: list[ox.Quad]):
         self.store, self.gone = store, set(removed)
-        self.added: dict = {}
+        self.added: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, list[ox.Quad]] = {}
         for q in added:
             if _asserted(q):
                 for end in {q.subject, q.object}:
                     self.added.setdefault(end, []).append(q)
 
-    def touching(self, node) -> list[ox.Quad]:
+    def touching(self, node: ox.NamedNode | ox.BlankNode) -> list[ox.Quad]:
         """The quads with this node as subject or object."""
         stored = (*self.store.quads_for_pattern(node, None, None), *self.store.quads_for_pattern(None, None, node))
         return [q for q in stored if _asserted(q) and q not in self.gone] + self.added.get(node, [])
 
-    def within(self, start: set, hops: int) -> set:
+    def within(self, start: set[ox.NamedNode | ox.BlankNode], hops: int) -> set[ox.NamedNode | ox.BlankNode]:
         """The nodes at most `hops` links from the start nodes, links followed both ways (see _nodes)."""
         seen, frontier = set(start), set(start)
         for _ in range(hops):

@@ -37,7 +37,9 @@ class Place:
 
 def places(files: Iterable[Path], iris: Iterable[str]) -> dict[str, Place]:
     """For each IRI written in the files, where it was first written as a subject (else first mentioned)."""
-    wanted, subject, mention = set(iris), {}, {}
+    wanted = set(iris)
+    subject: dict[str, Place] = {}
+    mention: dict[str, Place] = {}
     for path in files:
         path = Path(path)
         text = path.read_text(encoding="utf-8", errors="replace")

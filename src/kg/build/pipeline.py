@@ -20,7 +20,7 @@ from kg.config import Config
 from kg.errors import KgError, ValidationFailed
 from kg.build.loading import parse_files
 from kg.vocab import GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES, bind_prefixes
-from kg.rdfconv import graph_of, to_ox
+from kg.rdfconv import graph_of, quad_of
 from kg.store.embedded import DATASET_FILE, memory_store
 from kg.files import umask
 
@@ -86,7 +86,7 @@ def check(config: Config, on_step: Callable[[str], None] | None = None) -> Built
     if not report.conforms:
         raise ValidationFailed(report)
     inferred_graph = ox.NamedNode(str(GRAPH_INFERRED))
-    inferred_quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), inferred_graph) for s, p, o in inferred]
+    inferred_quads = [quad_of(triple, inferred_graph) for triple in inferred]
     store = memory_store(ontology_quads + data_quads + inferred_quads)
     lap("store")
     return Built(store, report, quotes, timings)
@@ -127,7 +127,7 @@ def write(built: Built, out_dir: Path) -> dict[str, Path]:
         stats = describe.counts(built.store)
         void = describe.void_graph(stats, files, describe.content_hash(staging / DATASET_FILE))
         bind_prefixes(void)
-        void_triples = [q.triple for q in canonical(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in void)]
+        void_triples = [q.triple for q in canonical(quad_of(triple) for triple in void)]
         used = {str(iri): prefix for prefix, iri in void.namespaces()
                 if any(str(t).startswith(f"<{iri}") for triple in void_triples for t in triple)}
         ox.serialize(void_triples, output=str(staging / VOID_FILE), format=ox.RdfFormat.TURTLE,

@@ -18,7 +18,8 @@ def mismatches(data: Graph, roots: Iterable[Path], quotes: Iterable[Node] | None
     roots = list(roots)
     problems: list[tuple[Node, str]] = []
     texts: dict[str, str | None] = {}
-    chosen = sorted(data.subjects(RDF.type, CASD.Quote)) if quotes is None else sorted(quotes)
+    # rdflib types terms as Node, which declares no ordering; every term it gives here (URIRef, BNode) is ordered
+    chosen = sorted(data.subjects(RDF.type, CASD.Quote)) if quotes is None else sorted(quotes)  # type: ignore[type-var]
     for quote in chosen:
         source = data.value(quote, OA.hasSource)
         rel = data.value(source, DCTERMS.identifier) if source is not None else None
@@ -50,7 +51,7 @@ def quote_mismatches(data: Graph, root: Path) -> list[str]:
     return [f"{quote}: {message}" for quote, message in mismatches(data, [root])]
 
 
-def _check_one(data: Graph, quote, text: str) -> list[str]:
+def _check_one(data: Graph, quote: Node, text: str) -> list[str]:
     exact = prefix = suffix = start = end = None
     for sel in data.objects(quote, OA.hasSelector):
         if (sel, RDF.type, OA.TextQuoteSelector) in data:
@@ -59,7 +60,8 @@ def _check_one(data: Graph, quote, text: str) -> list[str]:
             start, end = (data.value(sel, p) for p in (OA.start, OA.end))
     if exact is None or start is None or end is None:
         return ["needs a TextQuoteSelector and a TextPositionSelector"]
-    s, e = int(start), int(end)
+    # rdflib types Graph.value() as Node; the terms are str subclasses (a Literal's lexical form), which int() reads
+    s, e = int(start), int(end)  # type: ignore[call-overload]
     out = []
     if text[s:e] != str(exact):
         out.append(f"the source text at offsets {s}-{e} is {text[s:e]!r}, not the quoted {str(exact)!r}")

@@ -127,7 +127,8 @@ def _explain(ontology: Graph, data: Graph) -> str:
     """A best-effort pointer to the cause: individuals asserted in two disjoint classes."""
     disjoint = set()
     for axiom in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(ontology.items(ontology.value(axiom, OWL.members)))
+        head = ontology.value(axiom, OWL.members)
+        members = list(ontology.items(head)) if head is not None else []
         disjoint |= {(a, b) for a in members for b in members if a != b}
     disjoint |= {(a, b) for a, b in ontology.subject_objects(OWL.disjointWith)}
     disjoint |= {(b, a) for a, b in list(disjoint)}
@@ -137,9 +138,10 @@ def _explain(ontology: Graph, data: Graph) -> str:
         types = set()
         for c in data.objects(s, RDF.type):
             types |= {c} | superclasses.get(c, set())
-        hit = sorted(f"{compact(a)} and {compact(b)}" for a, b in disjoint if a in types and b in types and str(a) < str(b))
+        hit = sorted(f"{compact(str(a))} and {compact(str(b))}" for a, b in disjoint
+                     if a in types and b in types and str(a) < str(b))
         if hit:
-            clashes.append(f"{compact(s)} is both {hit[0]}")
+            clashes.append(f"{compact(str(s))} is both {hit[0]}")
     detail = "; ".join(sorted(clashes)[:5]) or "no individual is asserted in two disjoint classes; look at property domains, ranges and functional properties"
     return f"the ontology and data are inconsistent (HermiT): {detail}"
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from xml.sax.saxutils import escape, quoteattr
 
-from typing import Any
+from typing import Any, Sequence
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.collection import Collection
 from rdflib.plugins.sparql import prepareQuery
@@ -14,7 +15,7 @@ from rdflib.query import Result as QueryResult
 
 from kg.vocab import SH, bind_prefixes, compact
 
-SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+SEVERITY_NAMES: dict[Node, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,8 @@ class Result:
     source_shape: str
     constraint: str
     place: str = ""                                            # file:line where the focus node was written
-    node: object = field(default=None, compare=False, repr=False)   # the result's node in the report graph
-    focus_term: object = field(default=None, compare=False, repr=False)
+    node: Node | None = field(default=None, compare=False, repr=False)   # the result's node in the report graph
+    focus_term: Node | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self) -> tuple:
@@ -48,10 +49,12 @@ class Report:
 
     @property
     def violation_count(self) -> int:
+        """How many results are violations (warnings and infos are not)."""
         return sum(r.severity == "Violation" for r in self.results)
 
     @property
     def conforms(self) -> bool:
+        """Whether the data passed: no violation (warnings allowed)."""
         return self.violation_count == 0
 
 
@@ -101,12 +104,13 @@ def _results(report: Graph, labels: Graph) -> list[Result]:
     for node in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(node, SH.focusNode)
         value = report.value(node, SH.value)
+        severity = report.value(node, SH.resultSeverity)
         out.append(Result(
             focus=short(focus), focus_label=_label(labels, focus),
             path=_path(report, report.value(node, SH.resultPath)),
             value=short(value) if value is not None else "",
             message="; ".join(sorted(str(m) for m in report.objects(node, SH.resultMessage))),
-            severity=SEVERITY_NAMES.get(report.value(node, SH.resultSeverity), "Violation"),
+            severity=SEVERITY_NAMES.get(severity, "Violation") if severity is not None else "Violation",
             source_shape=short(report.value(node, SH.sourceShape)),
             constraint=short(report.value(node, SH.sourceConstraintComponent)),
             node=node, focus_term=focus,
@@ -115,7 +119,8 @@ def _results(report: Graph, labels: Graph) -> list[Result]:
     return sorted(out, key=lambda r: (order[r.severity], r.focus, r.path, r.message))
 
 
-def narrowed(report: Report, keep: list[Result], extra: list[tuple[Result, list]] = ()) -> Report:
+def narrowed(report: Report, keep: list[Result],
+             extra: Sequence[tuple[Result, list[tuple[Node, Node, Node]]]] = ()) -> Report:
     """A report of only the results in `keep` (each with its place), plus `extra` results given with their
     triples: the report graph holds exactly the results listed, and sh:conforms says whether any is a violation."""
     graph = Graph()
@@ -124,10 +129,12 @@ def narrowed(report: Report, keep: list[Result], extra: list[tuple[Result, list]
     root = next(report.graph.subjects(RDF.type, SH.ValidationReport), None) or URIRef("urn:kg:report")
     graph.add((root, RDF.type, SH.ValidationReport))
     for result in keep:
+        assert result.node is not None      # every result read from a report has its node there
         graph.add((root, SH.result, result.node))
         for triple in _closure(report.graph, result.node):
             graph.add(triple)
     for result, triples in extra:
+        assert result.node is not None
         graph.add((root, SH.result, result.node))
         for triple in triples:
             graph.add(triple)
@@ -138,9 +145,10 @@ def narrowed(report: Report, keep: list[Result], extra: list[tuple[Result, list]
     return Report(graph, sorted(results, key=lambda r: (order[r.severity], r.place == "", r.place, r.focus, r.path, r.message)))
 
 
-def _closure(g: Graph, node) -> list:
+def _closure(g: Graph, node: Node) -> list[tuple[Node, Node, Node]]:
     """The triples about a node and the blank nodes it reaches (a result, its path lists, its details)."""
-    out, todo, seen = [], [node], set()
+    out: list[tuple[Node, Node, Node]] = []
+    todo, seen = [node], set()
     while todo:
         current = todo.pop()
         if current in seen:
@@ -158,14 +166,14 @@ def placed(result: Result, place: str) -> Result:
     return replace(result, place=place)
 
 
-def _label(g: Graph, node) -> str:
+def _label(g: Graph, node: Node | None) -> str:
     if node is None:
         return ""
     labels = {l.language: str(l) for l in g.objects(node, RDFS.label) if isinstance(l, Literal)}
     return labels.get("en") or labels.get("tr") or next(iter(labels.values()), short(node))
 
 
-def _path(g: Graph, path) -> str:
+def _path(g: Graph, path: Node | None) -> str:
     if path is None:
         return ""
     inverse = g.value(path, SH.inversePath)
@@ -176,7 +184,7 @@ def _path(g: Graph, path) -> str:
     return short(path)
 
 
-def short(term) -> str:
+def short(term: Node | None) -> str:
     """A compact name using the project's prefixes, for human reports."""
     if term is None:
         return ""

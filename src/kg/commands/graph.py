@@ -89,9 +89,10 @@ def stats(args: argparse.Namespace, config: Config) -> int:
     """`kg stats`: counts by graph, class and property."""
     counts = describe.counts(_store(args, config))
     out(f"{counts['quads']} quads")
-    for title, key in (("graphs", "graphs"), ("instances by class", "classes"), ("triples by property", "properties")):
+    for title, counted in (("graphs", counts["graphs"]), ("instances by class", counts["classes"]),
+                           ("triples by property", counts["properties"])):
         out(f"\n{title}:")
-        for name, n in sorted(counts[key].items(), key=lambda kv: (-kv[1], kv[0])):
+        for name, n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])):
             out(f"  {n:6d}  {compact(name)}")
     return 0
 

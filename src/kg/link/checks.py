@@ -36,7 +36,7 @@ TYPE_BY_REFERENCE: dict[str, tuple[str, ...]] = {"Position": OFFICES, "Region": 
 
 def type_check(target: Target, item: Entity, context: Context, j: Judgement) -> None:
     """The item is an instance of a class that fits ours, or an item linked earlier names it as one."""
-    types = set(item.values(P_INSTANCE_OF))
+    types = set(item.item_ids(P_INSTANCE_OF))
     fits = types & ACCEPTED_TYPES[target.cls]
     if fits:
         j.passed.append(f"type: instance of {', '.join(sorted(fits))}")
@@ -89,7 +89,7 @@ def jurisdiction_check(target: Target, item: Entity, context: Context, j: Judgem
     owners = [context.links[o] for o in target.belongs_to if o in context.links]
     if not owners:
         return
-    theirs = set(item.values(P_JURISDICTION)) | set(item.values(P_COUNTRY)) | set(item.values(P_DIRECTS))
+    theirs = set(item.item_ids(P_JURISDICTION)) | set(item.item_ids(P_COUNTRY)) | set(item.item_ids(P_DIRECTS))
     named_by = [q for q in owners if q in context.items and any(item.id in context.items[q].values(p) for p in OFFICES)]
     if theirs & set(owners) or named_by:
         j.passed.append(f"jurisdiction: {', '.join(sorted(theirs & set(owners) | set(named_by)))}")
@@ -99,8 +99,12 @@ def jurisdiction_check(target: Target, item: Entity, context: Context, j: Judgem
 
 def covers(start: object, end: object, day: date | None, year: int | None) -> bool:
     """Whether a start..end span (either may be open) includes the day, or some of the year."""
-    lo = date(year, 1, 1) if day is None else day
-    hi = date(year, 12, 31) if day is None else day
+    if day is not None:
+        lo = hi = day
+    elif year is not None:
+        lo, hi = date(year, 1, 1), date(year, 12, 31)
+    else:
+        raise TypeError("covers() needs a day or a year")
     if isinstance(start, Time) and start.earliest > hi:
         return False
     if isinstance(end, Time) and end.latest < lo:

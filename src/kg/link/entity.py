@@ -14,11 +14,13 @@ class Time:
 
     @property
     def earliest(self) -> date:
+        """The first day the value may mean."""
         year, month, day = _parts(self.text)
         return date(year, month if self.precision >= 10 and month else 1, day if self.precision >= 11 and day else 1)
 
     @property
     def latest(self) -> date:
+        """The last day the value may mean."""
         year, month, day = _parts(self.text)
         if self.precision >= 11 and day:
             return date(year, month, day)
@@ -37,6 +39,7 @@ class Statement:
     rank: str = "normal"
 
     def qualifier(self, prop: str) -> object | None:
+        """The first value of a qualifier, or None if the statement has none."""
         values = self.qualifiers.get(prop) or [None]
         return values[0]
 
@@ -58,7 +61,12 @@ class Entity:
         """The values of a property's statements, deprecated ones left out."""
         return [s.value for s in self.statements(prop)]
 
+    def item_ids(self, prop: str) -> list[str]:
+        """The items (Q…) an item-valued property's statements name, deprecated ones left out."""
+        return [v for v in self.values(prop) if isinstance(v, str)]
+
     def statements(self, prop: str) -> list[Statement]:
+        """A property's statements that have a value, deprecated ones left out."""
         return [s for s in self.claims.get(prop, []) if s.rank != "deprecated" and s.value is not None]
 
     def names(self) -> list[tuple[str, str]]:

@@ -29,6 +29,7 @@ def reconcile(client: WikidataClient, store: ox.Store) -> list[Outcome]:
     for target in targets(store):
         outcome = decide(client, target, context)
         if outcome.link is not None:
+            assert outcome.link.entity is not None      # judge() keeps the item it weighed
             context.add(target.iri, outcome.link.entity)
         outcomes.append(outcome)
     return outcomes

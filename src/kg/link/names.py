@@ -65,13 +65,17 @@ def similarity(ours: str, ours_language: str | None, theirs: str, theirs_languag
     return sum(best) / len(best)
 
 
+# Turkish letters as other sources write them in Latin (typed as str.maketrans takes it).
+_TURKISH_LATIN: dict[str, str | int | None] = {"ı": "y", "ş": "sh", "ç": "ch", "ğ": "g", "ö": "o", "ü": "u",
+                                               "Ş": "Sh", "Ç": "Ch", "Ö": "O", "Ü": "U", "İ": "I", "â": "a"}
+
+
 def spellings(name: str, language: str | None) -> list[str]:
     """Search strings for a name: as written, and in the Latin spellings other sources use (Caparov → Japarov,
     Zhaparov; Berdimuhamedov → Berdimuhamedow; Şavkat → Shavkat), without duplicates, most likely first."""
     out = [name]
     if language == "tr":
-        latin = name.translate(str.maketrans({"ı": "y", "ş": "sh", "ç": "ch", "ğ": "g", "ö": "o", "ü": "u",
-                                              "Ş": "Sh", "Ç": "Ch", "Ö": "O", "Ü": "U", "İ": "I", "â": "a"}))
+        latin = name.translate(str.maketrans(_TURKISH_LATIN))
         out += [latin, re.sub(r"\bC", "J", latin), re.sub(r"\bC", "Zh", latin)]
     base = out[-1] if language == "tr" else name
     out += [re.sub(r"ov\b", "ow", n) for n in (name, base)] + [re.sub(r"\bG(?=[aeiou])", "Gh", n) for n in (name, base)]

@@ -62,7 +62,8 @@ def read_links(path: Path) -> dict[str, str]:
         raise KgError(f"{path}: no link file; run `kg link` first")
     same_as, items = str(OWL.sameAs), str(WD)
     return {q.subject.value: q.object.value[len(items):] for q in parse_file(path)
-            if q.predicate.value == same_as and isinstance(q.object, ox.NamedNode) and q.object.value.startswith(items)}
+            if q.predicate.value == same_as and isinstance(q.object, ox.NamedNode) and q.object.value.startswith(items)
+            and not isinstance(q.subject, ox.Triple)}
 
 
 def wikidata_graph(items: list[tuple[Entity, str]]) -> Dataset:

@@ -30,7 +30,7 @@ class Meeting(NamedTuple):
 
     iri: str
     day: date | None
-    year: int | None
+    year: int               # the day's year when the day is known
 
     @property
     def first(self) -> date:
@@ -64,8 +64,7 @@ def targets(store: ox.Store) -> list[Target]:
     """The graph's actors, places and positions, in CLASS_ORDER, with what their checks need."""
     out = []
     for cls in CLASS_ORDER:
-        rows = store.query(f"SELECT DISTINCT ?e WHERE {{ ?e a <{CASD[cls]}> }} ORDER BY ?e",
-                           use_default_graph_as_union=True)
+        rows = _select(store, f"SELECT DISTINCT ?e WHERE {{ ?e a <{CASD[cls]}> }} ORDER BY ?e")
         for row in rows:
             iri = row["e"].value
             out.append(Target(iri, cls, _labels(store, iri), _meetings(store, iri) or _documents_meetings(store, iri),
@@ -79,22 +78,28 @@ def rank(target: Target | None) -> int:
     return CLASS_ORDER.index(target.cls) if target is not None else len(CLASS_ORDER)
 
 
+def _select(store: ox.Store, text: str) -> ox.QuerySolutions:
+    """The solutions of a SELECT query over the union of the graphs."""
+    rows = store.query(text, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions), text      # a SELECT is answered with solutions
+    return rows
+
+
 def _labels(store: ox.Store, iri: str) -> tuple[tuple[str, str], ...]:
     """Its labels and alternative labels, Turkish first, then English, then the rest."""
-    rows = store.query(f"""SELECT DISTINCT ?l WHERE {{ {{ <{iri}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}
-                           UNION {{ <{iri}> <http://www.w3.org/2004/02/skos/core#altLabel> ?l }} }}""",
-                       use_default_graph_as_union=True)
+    rows = _select(store, f"""SELECT DISTINCT ?l WHERE {{ {{ <{iri}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}
+                           UNION {{ <{iri}> <http://www.w3.org/2004/02/skos/core#altLabel> ?l }} }}""")
     found = {(r["l"].value, r["l"].language or "") for r in rows}
     return tuple(sorted(found, key=lambda nl: (LANGUAGES.index(nl[1]) if nl[1] in LANGUAGES else 9, nl)))
 
 
 def _positions(store: ox.Store, iri: str) -> tuple[tuple[str, date | None, int | None], ...]:
     """A person's positions: each capacity they took part in, with that summit's date and year, and those held."""
-    rows = store.query(f"""SELECT DISTINCT ?position ?date ?year WHERE {{
+    rows = _select(store, f"""SELECT DISTINCT ?position ?date ?year WHERE {{
             {{ ?p <{CASD.participant}> <{iri}> ; <{CASD.inCapacityOf}> ?position .
                OPTIONAL {{ ?p <{CASD.participationIn}> ?s . OPTIONAL {{ ?s <{CASD.date}> ?date }}
                           OPTIONAL {{ ?s <{CASD.year}> ?year }} }} }}
-            UNION {{ <{iri}> <{CASD.holdsPosition}> ?position }} }}""", use_default_graph_as_union=True)
+            UNION {{ <{iri}> <{CASD.holdsPosition}> ?position }} }}""")
     out = set()
     for r in rows:
         day = date.fromisoformat(r["date"].value) if r["date"] is not None else None
@@ -105,28 +110,25 @@ def _positions(store: ox.Store, iri: str) -> tuple[tuple[str, date | None, int |
 
 def _belongs_to(store: ox.Store, iri: str) -> tuple[str, ...]:
     """The states or organisations a position is a position in."""
-    rows = store.query(f"SELECT DISTINCT ?o WHERE {{ <{iri}> <{CASD.positionIn}> ?o }} ORDER BY ?o",
-                       use_default_graph_as_union=True)
+    rows = _select(store, f"SELECT DISTINCT ?o WHERE {{ <{iri}> <{CASD.positionIn}> ?o }} ORDER BY ?o")
     return tuple(r["o"].value for r in rows)
 
 
 def _meetings(store: ox.Store, iri: str) -> tuple[Meeting, ...]:
     """The dated summits that name the entity, directly or through one of their participations, earliest first."""
-    rows = store.query(f"""SELECT DISTINCT ?s ?date ?year WHERE {{
+    rows = _select(store, f"""SELECT DISTINCT ?s ?date ?year WHERE {{
             ?s a <{CASD.Summit}> .
             {{ ?s ?p <{iri}> }} UNION {{ <{iri}> ?p ?s }}
             UNION {{ ?part <{CASD.participationIn}> ?s ; ?q <{iri}> }}
-            OPTIONAL {{ ?s <{CASD.date}> ?date }} OPTIONAL {{ ?s <{CASD.year}> ?year }} }}""",
-                       use_default_graph_as_union=True)
+            OPTIONAL {{ ?s <{CASD.date}> ?date }} OPTIONAL {{ ?s <{CASD.year}> ?year }} }}""")
     return tuple(sorted(_dated(rows), key=lambda m: (m.first, m.iri)))
 
 
 def _documents_meetings(store: ox.Store, iri: str) -> tuple[Meeting, ...]:
     """The latest dated summit of each document (named graph) that states something of the entity."""
-    rows = store.query(f"""SELECT DISTINCT ?g ?s ?date ?year WHERE {{
+    rows = _select(store, f"""SELECT DISTINCT ?g ?s ?date ?year WHERE {{
             GRAPH ?g {{ {{ <{iri}> ?p ?o }} UNION {{ ?x ?p <{iri}> }} ?s a <{CASD.Summit}> }}
-            OPTIONAL {{ ?s <{CASD.date}> ?date }} OPTIONAL {{ ?s <{CASD.year}> ?year }} }}""",
-                       use_default_graph_as_union=True)
+            OPTIONAL {{ ?s <{CASD.date}> ?date }} OPTIONAL {{ ?s <{CASD.year}> ?year }} }}""")
     by_document: dict[str, list[Meeting]] = {}
     for row in rows:
         by_document.setdefault(row["g"].value, []).extend(_dated([row]))

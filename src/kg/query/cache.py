@@ -33,7 +33,7 @@ CachedAnswer = tuple[str, bytes, int | None]
 
 def entry_cost(key: str, media_type: str, body: bytes, rows: int | None, shared_media_type: bool = True) -> int:
     """The bytes an entry holds in memory: key, body, value tuple, ints, and the mappings' per-entry slots."""
-    objects = [key, body]
+    objects: list[object] = [key, body]
     if not shared_media_type:
         objects.append(media_type)
     if rows is not None and not -5 <= rows <= 256:   # CPython shares the small ints

@@ -30,7 +30,7 @@ from kg.query import formats
 from kg.errors import KgError, QueryError
 from kg.errors import redact
 from kg.sparql.lexer import top_level_limit
-from kg.store.embedded import EmbeddedStore, query
+from kg.store.embedded import EmbeddedStore, EngineResult, query
 
 _HEADER = struct.Struct(">Q")
 
@@ -133,13 +133,14 @@ class ExecutorPool:
             raise
 
     def _release(self, child: _Child, healthy: bool) -> None:
+        kept = False
         with self._cond:
             self._busy -= 1
             if healthy and child.version == self.store.version:
                 self._idle.append(child)
-                child = None
+                kept = True
             self._cond.notify()
-        if child is not None:
+        if not kept:
             self._retire(child)
 
     def _fork(self) -> _Child:
@@ -200,9 +201,10 @@ def _serve_child(store: ox.Store, recv: int, send: int) -> None:
         _write(send, pickle.dumps(answer(store, *request)))
 
 
-def answer(store: ox.Store, text, default_graphs, named_graphs, base_iri, accept, requested, max_rows) -> Answer:
+def answer(store: ox.Store, text: str, default_graphs: list[str], named_graphs: list[str], base_iri: str | None,
+           accept: str | None, requested: str | None, max_rows: int) -> Answer:
     """Evaluate and serialise one query; every failure becomes an Answer, never an exception."""
-    def run():
+    def run() -> EngineResult:
         return query(store, text, prefixes=False, default_graphs=default_graphs, named_graphs=named_graphs,
                      base_iri=base_iri)
     try:
@@ -217,7 +219,9 @@ def answer(store: ox.Store, text, default_graphs, named_graphs, base_iri, accept
         if isinstance(result, ox.QuerySolutions) and (limit is None or limit > max_rows):
             body = formats.serialize_within(result, fmt, max_rows)
             if body is None:    # perhaps more solutions than the cap: evaluate again and keep max_rows of them
-                result, truncated = formats.capped(run(), max_rows)
+                again = run()
+                assert isinstance(again, ox.QuerySolutions)     # the same SELECT: solutions again
+                result, truncated = formats.capped(again, max_rows)
         if body is None:
             body = formats.serialize(result, fmt)
         return Answer("ok", fmt.content_type, body, truncated_at=truncated, rows=formats.count_rows(body, fmt))

@@ -7,7 +7,7 @@ import functools
 import itertools
 import json
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Protocol
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
@@ -24,13 +24,41 @@ class Format:
     name: str
     media_type: str
     kind: str            # "solutions" (SELECT/ASK results) or "rdf" (graphs and datasets)
-    writer: object       # a pyoxigraph QueryResultsFormat or RdfFormat
+    writer: ox.QueryResultsFormat | ox.RdfFormat   # pyoxigraph's, by kind
     w3c: str             # its IRI in http://www.w3.org/ns/formats/
     datasets: bool = False   # writes named graphs (N-Quads, TriG)
 
     @property
     def content_type(self) -> str:
+        """The Content-Type header of an answer in this format (every format here is UTF-8)."""
         return f"{self.media_type}; charset=utf-8"
+
+    @property
+    def results_format(self) -> ox.QueryResultsFormat:
+        """pyoxigraph's writer and parser of a "solutions" format; TypeError for an RDF format."""
+        if not isinstance(self.writer, ox.QueryResultsFormat):
+            raise TypeError(f"{self.name} is not a query results format")
+        return self.writer
+
+    @property
+    def rdf_format(self) -> ox.RdfFormat:
+        """pyoxigraph's writer and parser of an "rdf" format; TypeError for a query results format."""
+        if not isinstance(self.writer, ox.RdfFormat):
+            raise TypeError(f"{self.name} is not an RDF format")
+        return self.writer
+
+
+class GraphAnswer(Protocol):
+    """A CONSTRUCT/DESCRIBE answer that is not pyoxigraph's own (kg.store.remote.GraphResult), written the same way."""
+
+    is_graph: bool
+
+    def serialize(self, format: ox.RdfFormat) -> bytes:
+        """The triples written in an RDF format."""
+
+
+# What a store answers a query with: solutions (SELECT), a boolean (ASK), or triples (CONSTRUCT/DESCRIBE).
+Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | GraphAnswer
 
 
 FORMATS: tuple[Format, ...] = (
@@ -81,7 +109,7 @@ def requested(values: Iterable[str]) -> str | None:
     return ",".join(given) or None
 
 
-def result_kind(result) -> str:
+def result_kind(result: Result) -> str:
     """Which formats a pyoxigraph query result takes."""
     return "rdf" if isinstance(result, ox.QueryTriples) or getattr(result, "is_graph", False) else "solutions"
 
@@ -106,7 +134,7 @@ class _WithinCap:
         self.chunks: list[bytes] = []
         self.marks, self.tail = 0, b""
 
-    def write(self, chunk) -> int:
+    def write(self, chunk: bytes | bytearray | memoryview) -> int:
         data = self.tail + bytes(chunk)
         self.marks += data.count(self.mark)       # the tail is shorter than a mark: none is counted twice
         keep = len(self.mark) - 1
@@ -124,7 +152,8 @@ def serialize_within(solutions: ox.QuerySolutions, fmt: Format, max_rows: int) -
     """The written solutions if there are surely no more than max_rows; None (stopped early) if there may be."""
     target = _WithinCap(fmt, max_rows)
     try:
-        solutions.serialize(target, format=fmt.writer)
+        # pyoxigraph's stub asks for typing.IO[bytes]; the writer only calls write() and flush() on its target
+        solutions.serialize(target, format=fmt.results_format)  # type: ignore[arg-type]
     except _OverCap:
         return None
     return b"".join(target.chunks)
@@ -138,10 +167,12 @@ def capped(solutions: ox.QuerySolutions, max_rows: int) -> tuple[ox.QuerySolutio
     truncated = max_rows if len(rows) > max_rows else None
     bindings = [{name: _json_term(row[name]) for name in variables if row[name] is not None} for row in rows[:max_rows]]
     document = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}).encode("utf-8")
-    return ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON), truncated
+    parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
+    assert isinstance(parsed, ox.QuerySolutions)     # a document with "results" is read as solutions
+    return parsed, truncated
 
 
-def _json_term(term) -> dict:
+def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, object]:
     """One RDF term in the SPARQL 1.1 JSON results encoding."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
@@ -178,9 +209,14 @@ def count_rows(body: bytes, fmt: Format) -> int | None:
     return None
 
 
-def serialize(result, fmt: Format) -> bytes:
+def serialize(result: Result, fmt: Format) -> bytes:
     """Write a query result with pyoxigraph's writers (which round-trip all four SPARQL result formats)."""
-    return result.serialize(format=fmt.writer)
+    if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+        written = result.serialize(format=fmt.results_format)
+    else:
+        written = result.serialize(format=fmt.rdf_format)
+    assert written is not None      # serialize() returns None only when given an output to write to
+    return written
 
 
 @functools.lru_cache(maxsize=NEGOTIATED)

@@ -86,7 +86,7 @@ class _Canonical:
         for m in _WORDS.finditer(result):
             k = bisect.bisect_right(starts, m.start()) - 1
             if k < 0 or m.end() > self.allowed[k][1]:
-                raise self._ambiguous(None, result, m.start())
+                raise _ambiguous(result, m.start())
         return result
 
     def _emit(self, piece: str, allowed: tuple[int, int] | None = None) -> None:
@@ -122,7 +122,7 @@ class _Canonical:
         elif tok.kind == "pname":
             self._emit(f"<{self._iri_text(tok, self._pname(tok))}>")
         else:
-            raise self._ambiguous(tok)
+            raise _ambiguous(self.text, tok.start)
         return i + 1
 
     def _declaration(self, i: int) -> None:
@@ -144,13 +144,13 @@ class _Canonical:
         """Check SERVICE/LOAD [SILENT] operand, and write it canonically with the IRI that was checked."""
         keyword = self.toks[i].text.upper()
         j = self._next(i)
-        silent = j is not None and self.toks[j].kind == "word" and self.toks[j].text.upper() == "SILENT"
-        if silent:
-            j = self._next(j)
+        silent = False
+        if j is not None and self.toks[j].kind == "word" and self.toks[j].text.upper() == "SILENT":
+            silent, j = True, self._next(j)
         target = self.toks[j] if j is not None else None
         if target is not None and target.kind == "var":
             raise Refused(f"{keyword} {target.text}: a variable endpoint cannot be checked against the allow-list")
-        if target is None or target.kind not in ("iri", "pname"):
+        if j is None or target is None or target.kind not in ("iri", "pname"):
             raise Refused(f"{keyword} at character {self.toks[i].start} is not followed by an IRI or a prefixed "
                           "name, so its endpoint cannot be checked against the allow-list")
         iri = self._absolute(target) if target.kind == "iri" else self._pname(target)
@@ -174,21 +174,23 @@ class _Canonical:
 
     def _pname(self, tok: Token) -> str:
         prefix, local = local_name(tok.text)
-        if self.prefixes.get(prefix) is None:
+        namespace = self.prefixes.get(prefix)
+        if namespace is None:
             raise Refused(f"{tok.text}: the prefix {prefix}: is not declared (with an absolute IRI) before it, "
                           "so the IRI cannot be checked")
-        return self.prefixes[prefix] + local
+        return namespace + local
 
     def _iri_text(self, tok: Token, iri: str) -> str:
         if _UNSAFE_IN_IRIREF.search(iri):
             raise Refused(f"{tok.text}: the IRI {iri!r} holds characters an IRI cannot hold")
         return _hide(iri)
 
-    def _ambiguous(self, tok: Token | None, text: str | None = None, at: int | None = None) -> Refused:
-        text, at = (text, at) if tok is None else (self.text, tok.start)
-        return Refused(f"the request is ambiguous about SERVICE/LOAD at character {at} ({text[max(0, at - 15):at + 20]!r}): "
-                       "write SERVICE or LOAD as a separate word followed by an IRI, and the words elsewhere "
-                       "only inside strings, IRIs, prefixed names or variable names")
+
+def _ambiguous(text: str, at: int) -> Refused:
+    """The refusal of a text that may hold SERVICE or LOAD at character `at` in another reading than ours."""
+    return Refused(f"the request is ambiguous about SERVICE/LOAD at character {at} ({text[max(0, at - 15):at + 20]!r}): "
+                   "write SERVICE or LOAD as a separate word followed by an IRI, and the words elsewhere "
+                   "only inside strings, IRIs, prefixed names or variable names")
 
 
 def _hide(text: str) -> str:
@@ -196,7 +198,7 @@ def _hide(text: str) -> str:
     return _WORDS.sub(lambda m: f"\\u{ord(m.group()[0]):04X}{m.group()[1:]}", text)
 
 
-def _check_endpoint(keyword: str, iri: str, allow) -> None:
+def _check_endpoint(keyword: str, iri: str, allow: tuple[str, ...]) -> None:
     if iri not in allow:
         listed = ", ".join(allow) if allow else "empty"
         raise Refused(f"{keyword} <{iri}> is not on this server's allow-list ({listed}); "
@@ -221,7 +223,7 @@ def _check_address(keyword: str, iri: str, host: str) -> None:
     except OSError as err:
         raise Refused(f"{keyword} <{iri}>: the host name does not resolve ({err.strerror or err})") from None
     for *_, sockaddr in infos:
-        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])   # an IPv4 or IPv6 address: already a str
         if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved or address.is_multicast:
             raise Refused(f"{keyword} <{iri}>: {host} resolves to {address}, an internal address; "
                           "list the endpoint by its address if it is meant")

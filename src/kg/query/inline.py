@@ -32,7 +32,8 @@ class _Job:
     __slots__ = ("args", "done", "answer")
 
     def __init__(self, args: tuple):
-        self.args, self.done, self.answer = args, threading.Lock(), None
+        self.args, self.done = args, threading.Lock()
+        self.answer: Answer | None = None
         self.done.acquire()
 
 
@@ -43,7 +44,7 @@ class InlineEvaluator:
         self.store, self.threads, self.timeout, self.max_rows = store, max(1, threads), timeout, max_rows
         self.retire: Callable[[], None] = _cannot_retire    # the WSGI server's runner replaces this per process
         self.direct = False          # evaluate on the calling thread: set when the HTTP front keeps the deadline
-        self._pid = None
+        self._pid: int | None = None
         self._retiring = False
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._lock = threading.Lock()
@@ -97,7 +98,7 @@ class InlineEvaluator:
                 self._pid = os.getpid()
 
     @staticmethod
-    def _work(jobs: queue.SimpleQueue) -> None:
+    def _work(jobs: queue.SimpleQueue[_Job]) -> None:
         while True:
             job = jobs.get()
             job.answer = answer(*job.args)

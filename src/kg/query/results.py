@@ -10,14 +10,13 @@ from kg.vocab import compact
 FORMAT_NAMES = ["table", *(f.name for f in formats.FORMATS)]
 
 
-def render(result, fmt: str = "table") -> str:
+def render(result: formats.Result, fmt: str = "table") -> str:
     """Text of a query result in the requested format; a graph result's table is Turtle."""
     kind = formats.result_kind(result)
     if fmt == "table":
-        if kind == "rdf":
-            fmt = "turtle"
-        else:
+        if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):     # kind "solutions"
             return _table(result)
+        fmt = "turtle"
     chosen = formats.lookup(fmt)
     if chosen is None or chosen.kind != kind:
         names = ", ".join(f.name for f in formats.of_kind(kind))
@@ -26,17 +25,17 @@ def render(result, fmt: str = "table") -> str:
     return formats.serialize(result, chosen).decode("utf-8")
 
 
-def rows(result) -> list[dict[str, str]]:
+def rows(result: ox.QuerySolutions) -> list[dict[str, str]]:
     """SELECT solutions as dicts of plain strings (IRIs and literal values), for tests and tables."""
     names = [v.value for v in result.variables]
     return [{n: _plain(s[n]) for n in names if s[n] is not None} for s in result]
 
 
-def _plain(term) -> str:
+def _plain(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     return term.value
 
 
-def _table(result) -> str:
+def _table(result: ox.QuerySolutions | ox.QueryBoolean) -> str:
     if isinstance(result, ox.QueryBoolean):
         return "true" if bool(result) else "false"
     names = [v.value for v in result.variables]
@@ -48,7 +47,7 @@ def _table(result) -> str:
     return "\n".join(out)
 
 
-def _cell(term) -> str:
+def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.Literal):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Mapping
 from urllib.parse import urljoin
 
 _BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F"
@@ -69,10 +69,17 @@ class Token:
         return self.start + len(self.text)
 
 
+def _kind(m: re.Match[str]) -> str:
+    """The name of the group a match of _TOKEN took: every alternative is a named group, so there is one."""
+    kind = m.lastgroup
+    assert kind is not None, m
+    return kind
+
+
 def lex(text: str) -> list[Token]:
     """Every token of the request, whitespace and comments included, in the engine's own kinds
     (iri, string, var, bnode, pname, langtag, word, number, other, ws, comment); they cover the text."""
-    return [Token(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]
+    return [Token(_kind(m), m.group(), m.start()) for m in _TOKEN.finditer(text)]
 
 
 def tokens(text: str) -> list[Token]:
@@ -80,7 +87,7 @@ def tokens(text: str) -> list[Token]:
     iri/string/pname/var/word/number/other (a blank node label counts as a pname, a language tag as other)."""
     out = []
     for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
+        kind = _kind(m)
         if kind not in ("ws", "comment"):
             out.append(Token(_PUBLIC_KIND.get(kind, kind), m.group(), m.start()))
     return out
@@ -106,7 +113,7 @@ def local_name(pname: str) -> tuple[str, str]:
     return prefix, local.replace("\\", "")
 
 
-def resolve(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
+def resolve(token: Token, prefixes: Mapping[str, str | None], base: str | None) -> str | None:
     """The absolute IRI an IRI token or prefixed name stands for; None if it is neither or cannot be resolved."""
     if token.kind == "iri":
         ref = decode_iri(token.text[1:-1])
@@ -115,13 +122,15 @@ def resolve(token: Token, prefixes: dict[str, str], base: str | None) -> str | N
         return urljoin(base, ref) if base else ref
     if token.kind == "pname":
         prefix, local = local_name(token.text)
-        return prefixes[prefix] + local if prefixes.get(prefix) is not None else None
+        namespace = prefixes.get(prefix)
+        return namespace + local if namespace is not None else None
     return None
 
 
-def declarations(toks: list[Token]) -> tuple[dict[str, str], str | None]:
-    """The PREFIX and (last) BASE declarations of a request, in order of appearance."""
-    prefixes: dict[str, str] = {}
+def declarations(toks: list[Token]) -> tuple[dict[str, str | None], str | None]:
+    """The PREFIX and (last) BASE declarations of a request, in order of appearance; a prefix whose IRI cannot
+    be resolved maps to None."""
+    prefixes: dict[str, str | None] = {}
     base = None
     for i, tok in enumerate(toks[:-1]):
         nxt = toks[i + 1]
@@ -160,7 +169,8 @@ def top_level_limit(text: str) -> int | None:
 
 def operations(toks: list[Token]) -> Iterator[list[Token]]:
     """Split an update request into its operations at top-level semicolons."""
-    depth, current = 0, []
+    depth = 0
+    current: list[Token] = []
     for tok in toks:
         if tok.text in "{([" and tok.kind == "other":
             depth += 1

@@ -18,6 +18,8 @@ from kg.sparql.parse_errors import explain
 from kg.sparql.lexer import mentions, tokens
 
 DATASET_FILE = "dataset.nq"
+# What the engine answers a query with: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
+EngineResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 def memory_store(quads: Iterable[ox.Quad]) -> ox.Store:
@@ -52,18 +54,19 @@ def load_directory(directory: Path, source: ox.Store) -> int:
 
 def query(store: ox.Store, text: str, union_default_graph: bool = True, prefixes: bool = True,
           default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-          base_iri: str | None = None):
+          base_iri: str | None = None) -> EngineResult:
     """Run a SPARQL query with the project's prefixes predeclared. The dataset is the protocol's if it names one,
     else the query's own FROM / FROM NAMED (SPARQL 1.1 §13.2), else the union of the named graphs."""
     nesting.check(text, "query")
-    dataset = {}
+    default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
+    named: list[ox.NamedNode | ox.BlankNode] | None = None
     if default_graphs or named_graphs:   # the protocol's dataset replaces FROM/FROM NAMED and the union default
-        dataset = {"default_graph": [ox.NamedNode(g) for g in default_graphs or []],
-                   "named_graphs": [ox.NamedNode(g) for g in named_graphs or []]}
-    union = union_default_graph and not dataset and not names_dataset(text)
+        default = [ox.NamedNode(g) for g in default_graphs or []]
+        named = [ox.NamedNode(g) for g in named_graphs or []]
+    union = union_default_graph and default is None and not names_dataset(text)
     try:
         return store.query(text, prefixes=dict(PREFIXES) if prefixes else None, base_iri=base_iri,
-                           use_default_graph_as_union=union, **dataset)
+                           use_default_graph_as_union=union, default_graph=default, named_graphs=named)
     except SyntaxError as err:
         raise QueryError("malformed query: " + explain(str(err), text, "query", tuple(PREFIXES) if prefixes else ())) from None
     except (OSError, ValueError, RuntimeError) as err:
@@ -92,7 +95,7 @@ class EmbeddedStore:
         self.write_lock = threading.Lock()
 
     def query(self, text: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              base_iri: str | None = None):
+              base_iri: str | None = None) -> EngineResult:
         """Evaluate a query as the SPARQL protocol asks (no predeclared prefixes)."""
         return query(self.oxigraph, text, prefixes=False, default_graphs=default_graphs,
                      named_graphs=named_graphs, base_iri=base_iri)
@@ -101,13 +104,14 @@ class EmbeddedStore:
         """Apply an update atomically, after the shape gate (if any) has accepted it; on any error nothing changes."""
         self._apply(text, base_iri, None)
 
-    def _apply(self, text: str, base_iri: str | None, delta: tuple[list, list] | None) -> None:
+    def _apply(self, text: str, base_iri: str | None, delta: tuple[list[ox.Quad], list[ox.Quad]] | None) -> None:
         nesting.check(text, "update")
         with self.write_lock:
             deepstack.call(self._judge_and_write, text, base_iri, delta)
             self.version = next(self._version)
 
-    def _judge_and_write(self, text: str, base_iri: str | None, delta: tuple[list, list] | None) -> None:
+    def _judge_and_write(self, text: str, base_iri: str | None,
+                         delta: tuple[list[ox.Quad], list[ox.Quad]] | None) -> None:
         """The gate's verdict, then the write; every engine failure leaves the store as it was (one transaction)."""
         try:
             if self.gate is not None and delta is not None:
@@ -121,14 +125,16 @@ class EmbeddedStore:
             raise UpdateError(f"update failed: {redact(str(err))}") from None
 
     def graph_exists(self, graph: ox.NamedNode | ox.DefaultGraph) -> bool:
+        """Whether the graph is there (the default graph always is)."""
         return isinstance(graph, ox.DefaultGraph) or self.oxigraph.contains_named_graph(graph)
 
     def triples(self, graph: ox.NamedNode | ox.DefaultGraph) -> list[ox.Triple]:
+        """Every triple of one graph."""
         return [q.triple for q in self.oxigraph.quads_for_pattern(None, None, None, graph)]
 
     def put_graph(self, graph: ox.NamedNode | ox.DefaultGraph, triples: list[ox.Triple], merge: bool) -> None:
         """Replace (PUT) or merge into (POST) a graph in one atomic update."""
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
+        body = _n_triples(triples).decode("utf-8") if triples else ""
         if isinstance(graph, ox.DefaultGraph):
             ops = [] if merge else ["DROP SILENT DEFAULT"]
             ops.append(f"INSERT DATA {{ {body} }}")
@@ -143,7 +149,15 @@ class EmbeddedStore:
                     graph_delta(self.oxigraph, graph, [], merge=False))
 
     def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs, sorted."""
         return sorted(g.value for g in self.oxigraph.named_graphs())
 
     def __len__(self) -> int:
         return len(self.oxigraph)
+
+
+def _n_triples(triples: list[ox.Triple]) -> bytes:
+    """The triples written as N-Triples."""
+    written = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert written is not None      # serialize() returns None only when given an output to write to
+    return written

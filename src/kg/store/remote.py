@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import urllib.parse
 from dataclasses import dataclass
+from email.message import Message
+from typing import Callable
 
 import pyoxigraph as ox
 
@@ -33,11 +35,18 @@ class RemoteStoreError(KgError):
 class GraphResult:
     """A CONSTRUCT/DESCRIBE result fetched from a remote store, writable like pyoxigraph's."""
 
-    triples: list
+    triples: list[ox.Triple]
     is_graph = True
 
-    def serialize(self, format) -> bytes:
-        return ox.serialize(self.triples, format=format)
+    def serialize(self, format: ox.RdfFormat) -> bytes:
+        """The triples written in an RDF format, as pyoxigraph's QueryTriples.serialize writes them."""
+        written = ox.serialize(self.triples, format=format)
+        assert written is not None      # serialize() returns None only when given an output to write to
+        return written
+
+
+# What a remote store answers a query with: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
+RemoteResult = ox.QuerySolutions | ox.QueryBoolean | GraphResult
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,7 @@ class RemoteStore:
     # -- SPARQL
 
     def query(self, text: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              base_iri: str | None = None):
+              base_iri: str | None = None) -> RemoteResult:
         """The store's answer, whole: RemoteStoreError if the store cut it at its row limit."""
         result, cut = self.answer(text, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri)
         if cut is not None:
@@ -87,7 +96,7 @@ class RemoteStore:
         return result
 
     def answer(self, text: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-               base_iri: str | None = None) -> tuple[object, int | None]:
+               base_iri: str | None = None) -> tuple[RemoteResult, int | None]:
         """The store's answer, and the row limit it was cut at (None if whole, as far as the store says)."""
         fields = [("query", _with_base(text, base_iri))] + [("default-graph-uri", g) for g in default_graphs or []] \
             + [("named-graph-uri", g) for g in named_graphs or []]
@@ -128,17 +137,25 @@ class RemoteStore:
             except (ValueError, RuntimeError) as err:          # the engine refused it on the copy
                 raise UpdateError(f"update failed: {err}") from None
         if self.virtuoso:
-            text = virtuoso.rewrite_update(text, self.named_graphs)
-            if text is None:
+            rewritten = virtuoso.rewrite_update(text, self.named_graphs)
+            if rewritten is None:
                 return
+            text = rewritten
         status, _, body, _ = self._send("POST", self.endpoints.update, _with_base(text, base_iri).encode("utf-8"),
                                         {"Content-Type": "application/sparql-update", "Accept": RESULTS})
         if status >= 400:
             raise UpdateError(f"the store refused the update ({status}): {_excerpt(body)}")
 
+    def select(self, text: str) -> ox.QuerySolutions:
+        """The solutions of a SELECT query, whole; RemoteStoreError if the store answered with something else."""
+        result = self.query(text)
+        if not isinstance(result, ox.QuerySolutions):
+            raise RemoteStoreError(f"the store answered a SELECT query with {type(result).__name__}")
+        return result
+
     # -- Graph Store Protocol
 
-    def graph_exists(self, graph) -> bool:
+    def graph_exists(self, graph: ox.NamedNode | ox.DefaultGraph) -> bool:
         """Whether the graph is there (the default graph always is)."""
         if isinstance(graph, ox.DefaultGraph):
             return True
@@ -148,7 +165,7 @@ class RemoteStore:
                 return status == 200
         return bool(self.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))   # not GRAPH g {}: Virtuoso says yes
 
-    def triples(self, graph) -> list:
+    def triples(self, graph: ox.NamedNode | ox.DefaultGraph) -> list[ox.Triple]:
         """The graph's triples, all of them (RemoteStoreError if the store would send only some)."""
         if self.union_default_graph and isinstance(graph, ox.DefaultGraph):
             return []                    # no default graph of its own: nothing can be in it
@@ -165,8 +182,10 @@ class RemoteStore:
                                        "cuts answers at its ResultSetMaxRows)")
         return triples
 
-    def put_graph(self, graph, triples: list, merge: bool) -> None:
-        """Replace the graph with the triples (or add them, with merge), once the gate (if any) allows it."""
+    def put_graph(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph, triples: list[ox.Triple],
+                  merge: bool) -> None:
+        """Replace the graph with the triples (or add them, with merge), once the gate (if any) allows it. (push()
+        sends a graph named by a blank node under its label.)"""
         if self.union_default_graph and isinstance(graph, ox.DefaultGraph):
             raise UpdateError("this store (Virtuoso) has no default graph of its own: write to a named graph")
         if self.gate is not None:
@@ -178,7 +197,7 @@ class RemoteStore:
         if status >= 400:
             raise UpdateError(f"the store refused the graph ({status}): {_excerpt(answer)}")
 
-    def drop_graph(self, graph) -> None:
+    def drop_graph(self, graph: ox.NamedNode | ox.DefaultGraph) -> None:
         """Delete the graph, once the gate (if any) allows it; a graph that is not there is no error."""
         if self.union_default_graph and isinstance(graph, ox.DefaultGraph):
             return                       # no default graph of its own: it is always empty
@@ -192,9 +211,9 @@ class RemoteStore:
     def named_graphs(self) -> list[str]:
         """The named graphs (on Virtuoso: those holding triples, less the store's own)."""
         if not self.virtuoso:
-            return sorted(s["g"].value for s in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"))
+            return sorted(s["g"].value for s in self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"))
         own = set(self.own_graphs())      # and not GRAPH ?g {}: Virtuoso answers it with one unbound row
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        result = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return sorted(s["g"].value for s in result if s["g"].value not in own)
 
     def own_graphs(self) -> list[str]:
@@ -202,7 +221,7 @@ class RemoteStore:
         if not self.virtuoso:
             return []
         if self._own_graphs is None:
-            found = [s["g"].value for s in self.query(virtuoso.SERVICE_GRAPHS)]
+            found = [s["g"].value for s in self.select(virtuoso.SERVICE_GRAPHS)]
             self._own_graphs = sorted(set(virtuoso.OWN_GRAPHS) | set(found))
         return self._own_graphs
 
@@ -210,10 +229,10 @@ class RemoteStore:
         return self._count(f"GRAPH ?g {{ ?s ?p ?o }} {virtuoso.not_in(self.own_graphs())}")
 
     def _count(self, pattern: str) -> int:
-        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+        result = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
         return int(next(iter(result))["n"].value)
 
-    def push(self, source: ox.Store, progress=None) -> int:
+    def push(self, source: ox.Store, progress: Callable[[str, int, int], object] | None = None) -> int:
         """Replace each named graph of the remote store with the one in `source`; returns the triples sent.
 
         `progress(graph, triples_sent, total)` is called after each graph, for a progress display.
@@ -229,11 +248,12 @@ class RemoteStore:
 
     # -- HTTP
 
-    def _graph_url(self, graph) -> str:
+    def _graph_url(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
         query = "default" if isinstance(graph, ox.DefaultGraph) else urllib.parse.urlencode({"graph": graph.value})
         return f"{self.endpoints.graph_store}?{query}"
 
-    def _send(self, method: str, url: str, body: bytes | None, headers: dict) -> tuple[int, str, bytes, object]:
+    def _send(self, method: str, url: str, body: bytes | None,
+              headers: dict[str, str]) -> tuple[int, str, bytes, Message]:
         """One exchange, all of it (connecting, waiting, reading) within the store's timeout:
         (status, media type, body, response headers)."""
         try:

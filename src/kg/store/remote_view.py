@@ -1,7 +1,7 @@
 """The remote store as the shape gate reads a store: quads by pattern, membership, all quads."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import pyoxigraph as ox
 
@@ -24,7 +24,9 @@ class RemoteView:
     def __init__(self, remote: RemoteStore):
         self.remote = remote
 
-    def quads_for_pattern(self, s, p, o, g=None) -> list[ox.Quad]:
+    def quads_for_pattern(self, s: ox.NamedNode | ox.BlankNode | ox.Triple | None, p: ox.NamedNode | None,
+                          o: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None,
+                          g: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None) -> list[ox.Quad]:
         """The quads matching a pattern (None for any term; g=None for any graph, the default one included)."""
         if any(isinstance(t, ox.BlankNode) for t in (s, p, o, g)):
             return []
@@ -40,9 +42,9 @@ class RemoteView:
             where = f"GRAPH ?g {{ {triple} }} {not_in(self.remote.own_graphs())}"
         else:
             where = f"{{ GRAPH ?g {{ {triple} }} }} UNION {{ {triple} }}"
-        rows = self.remote.query(f"SELECT ?g ?s ?p ?o WHERE {{ {where} }}")
-        return [ox.Quad(*(given if given is not None else row[name] for given, name in ((s, "s"), (p, "p"), (o, "o"))),
-                        g if g is not None else row["g"] or ox.DefaultGraph())
+        rows = self.remote.select(f"SELECT ?g ?s ?p ?o WHERE {{ {where} }}")
+        return [ox.Quad(s if s is not None else row["s"], p if p is not None else row["p"],
+                        o if o is not None else row["o"], g if g is not None else row["g"] or ox.DefaultGraph())
                 for row in rows]
 
     def __contains__(self, quad: ox.Quad) -> bool:
@@ -55,5 +57,5 @@ class RemoteView:
         where = triple if default else f"GRAPH {quad.graph_name} {{ {triple} }}"
         return bool(self.remote.query(f"ASK {{ {where} }}"))
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[ox.Quad]:
         return iter(self.quads_for_pattern(None, None, None))
