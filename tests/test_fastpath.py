@@ -1,4 +1,5 @@
-"""The fast path answers plain queries exactly as the /sparql view does, and leaves every other request to it."""
+"""The fast path answers plain queries exactly as the /sparql view does, and leaves every other request to it;
+both read the request with the one reader (kg.server.operation) and finish it with the one finisher."""
 from __future__ import annotations
 
 import gzip
@@ -6,10 +7,11 @@ import gzip
 import pyoxigraph as ox
 import pytest
 from flask import Response
-from werkzeug.test import Client
+from werkzeug.test import Client, EnvironBuilder
 
 from kg.config import Config
-from kg.server import create_app
+from kg.server import ROUTES, create_app, operation, queries
+from kg.server.fastpath import QueryFastPath
 
 ROWS = "SELECT ?s ?o WHERE { GRAPH ?g { ?s <http://p> ?o } } ORDER BY ?o"
 FORM = "application/x-www-form-urlencoded"
@@ -95,3 +97,62 @@ def test_other_requests_reach_flask_unchanged(app, monkeypatch, method, path, kw
     assert reached and (fast.status_code, fast.mimetype) == (view.status_code, view.mimetype)
     if fast.mimetype == "text/plain":               # errors and health: the same words (the service
         assert fast.get_data() == view.get_data()   # description's blank nodes differ from call to call)
+
+
+def test_the_routes_table_shows_the_fast_route_and_create_app_serves_it(app):
+    [front] = [r for r in ROUTES if r.front]
+    assert (front.rule, front.endpoint, front.methods) == ("/sparql", "sparql", ["GET", "POST"])
+    assert isinstance(app.wsgi_app, QueryFastPath) and app.wsgi_app.take is front.view
+    assert (app.wsgi_app.path, app.wsgi_app.endpoint) == (front.rule, front.endpoint)
+    flask_rules = {r.rule for r in app.url_map.iter_rules() if r.endpoint != "static"}
+    assert flask_rules == {r.rule for r in ROUTES if not r.front}      # every other row is a Flask route
+
+
+def test_a_request_the_fast_path_reads_and_leaves_is_read_once(app, monkeypatch):
+    reads = []
+    real = operation._read
+    monkeypatch.setattr(operation, "_read", lambda environ, limit: reads.append(1) or real(environ, limit))
+    r = app.test_client().post("/sparql", data={"update": "CLEAR ALL"}, content_type=FORM)
+    assert r.status_code == 403 and reads == [1]          # Flask answered from what the fast path read
+
+
+def test_a_body_without_a_length_is_read_as_flask_reads_it(app):
+    """A chunked body (no Content-Length; the server ends the stream) takes the same way through both paths."""
+    def environ():
+        env = EnvironBuilder(path="/sparql", method="POST", data="ASK { ?s ?p ?o }",
+                             content_type="application/sparql-query").get_environ()
+        del env["CONTENT_LENGTH"]
+        env["wsgi.input_terminated"] = True
+        return env
+    fast = Client(app.wsgi_app, Response).open(environ())
+    view = Client(app.wsgi_app.next, Response).open(environ())
+    assert (fast.status_code, fast.get_data()) == (view.status_code, view.get_data()) == (200, fast.get_data())
+    assert fast.get_data().endswith(b"true}")
+
+
+def test_a_body_over_the_upload_limit_is_the_same_413_on_both_paths():
+    small = create_app(Config(empty=True, max_upload_bytes=100))
+    fast, view = both(small, "POST", "/sparql", data={"query": "ASK {} #" + "x" * 200}, content_type=FORM)
+    assert fast.status_code == view.status_code == 413 and fast.get_data() == view.get_data()
+    assert fast.get_data() == b"The request body is larger than 100 bytes.\n"
+
+
+def test_a_fault_is_the_same_logged_500_on_both_paths(app, monkeypatch, caplog):
+    def broken(*_args):
+        raise RuntimeError("a bug")
+    monkeypatch.setattr(queries, "answer", broken)
+    fast, view = both(app, "GET", "/sparql", query_string={"query": "ASK {}"})
+    assert fast.status_code == view.status_code == 500 and fast.get_data() == view.get_data()
+    assert sorted(fast.headers.items()) == sorted(view.headers.items()) and b"a bug" not in fast.get_data()
+    assert sum("error answering GET /sparql" in rec.getMessage() for rec in caplog.records) == 2
+
+
+def test_raw_utf8_in_the_query_string_is_read_as_utf8_on_both_paths(app):
+    """PEP 3333 hands the URL's bytes as latin-1 text; the reader gives back the UTF-8 the client sent."""
+    raw = 'query=SELECT ("ı" AS ?x) {}'.encode("utf-8").decode("latin-1")
+    for wsgi in (app.wsgi_app, app.wsgi_app.next):
+        environ = EnvironBuilder(path="/sparql", method="GET").get_environ()
+        environ["QUERY_STRING"] = raw
+        status = []
+        body = b"".join(wsgi(environ, lambda s, h, exc=None: status.append(s)))
+        assert status[0].startswith("200") and '"value":"ı"'.encode() in body, body

@@ -8,7 +8,7 @@ from rdflib import Graph
 from conftest import TOKEN
 from kg.config import Config
 from kg.build.gate import ShapeGate
-from kg.server import create_app
+from kg.server import create_app, services
 from kg.store.embedded import EmbeddedStore
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -34,7 +34,7 @@ def post_parts(client, path: str, *parts, headers=AUTH):
 
 
 def quads(client) -> set:
-    return set(client.application.extensions["kg.store"].oxigraph)
+    return set(services(client.application).store.oxigraph)
 
 
 # ---------------------------------------------------------------- POST to /store creates a graph
@@ -51,7 +51,7 @@ def test_post_to_the_store_creates_a_graph_named_in_location(client):
     assert direct.status_code == 200 and direct.data == by_parameter.data
     again = client.post("/store", data="<http://a> <http://b> <http://d> .", content_type="text/turtle", headers=AUTH)
     assert again.status_code == 201 and again.headers["Location"] != location      # a new graph each time
-    assert client.application.extensions["kg.store"].named_graphs() == sorted([location, again.headers["Location"]])
+    assert services(client.application).store.named_graphs() == sorted([location, again.headers["Location"]])
 
 
 @pytest.mark.parametrize("auth", [None, "Bearer wrong"])
@@ -135,6 +135,22 @@ def test_a_multipart_body_over_the_upload_limit_is_413():
     assert r.status_code == 413 and r.mimetype == "text/plain" and quads(client) == set()
 
 
+def test_an_upload_without_a_length_over_the_limit_is_413_and_never_cut_short():
+    """As kg.server.bodies hands a chunked body on: the stream ended by the server, one byte past the limit. The
+    first 100 bytes are whole triples, so a body cut at the limit would be written; it must be refused whole."""
+    import io
+    app = create_app(Config(empty=True, write_token=TOKEN, max_upload_bytes=100))
+    lines = [b'<http://a> <http://b> "' + b"x" * 22 + str(i).encode() + b'" .\n' for i in range(3)]   # 50 bytes each
+    body = b"".join(lines)[:101]
+    environ = {"REQUEST_METHOD": "PUT", "PATH_INFO": "/store", "QUERY_STRING": "default", "SERVER_NAME": "localhost",
+               "SERVER_PORT": "80", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "wsgi.input_terminated": True,
+               "CONTENT_TYPE": "application/n-triples", "HTTP_AUTHORIZATION": f"Bearer {TOKEN}", "SCRIPT_NAME": ""}
+    started = []
+    answer = b"".join(app(environ, lambda status, headers, exc=None: started.append(status)))
+    assert started == ["413 REQUEST ENTITY TOO LARGE"] and answer == b"The request body is larger than 100 bytes.\n"
+    assert set(services(app).store.oxigraph) == set()
+
+
 def test_the_shape_gate_judges_the_parts_together():
     shapes = Graph().parse(format="turtle", data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -169,7 +185,7 @@ def test_a_url_under_the_store_names_its_graph(client):
 def test_a_direct_iri_is_decoded_once(client):
     assert client.put("/store/p%2531%20q", data="<http://a> <http://b> 1 .", content_type="text/turtle",
                       headers=AUTH).status_code == 201
-    assert client.application.extensions["kg.store"].named_graphs() == ["http://localhost/store/p%2531%20q"]
+    assert services(client.application).store.named_graphs() == ["http://localhost/store/p%2531%20q"]
 
 
 def test_a_url_under_the_store_and_a_graph_parameter_conflict(client):

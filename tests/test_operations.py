@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from kg.config import Config
-from kg.server import create_app
+from kg.server import create_app, services
 from kg.server.limits import Throttle, retry_after
 
 
@@ -31,10 +31,10 @@ def test_429_with_retry_after_for_a_client_over_its_rate():
 
 def test_503_when_every_slot_is_taken():
     app = create_app(Config(empty=True, max_concurrent=1))
-    app.extensions["kg.cap"].enter()                     # a long request holds the only slot
+    services(app).cap.enter()                     # a long request holds the only slot
     r = app.test_client().get("/sparql?query=ASK%7B%7D")
     assert r.status_code == 503 and r.headers["Retry-After"] == "1"
-    app.extensions["kg.cap"].leave()
+    services(app).cap.leave()
     assert app.test_client().get("/sparql?query=ASK%7B%7D").status_code == 200
 
 
@@ -148,6 +148,31 @@ def test_several_http_processes_only_where_they_cannot_disagree():
     assert http_workers(Config(store="memory", write_token="t")) == 1      # writes must be seen by every query
     assert http_workers(Config(store="/data/db")) == 1                     # an on-disk store is not shared by fork
     assert http_workers(Config(empty=True, http_workers=3)) == 3
+
+
+def test_an_app_made_for_several_processes_shares_its_limits_and_metrics():
+    from kg.server.limits import ConcurrencyCap, SharedCap, SharedThrottle
+    shared = create_app(Config(empty=True), processes=2)
+    parts = services(shared)
+    assert isinstance(parts.cap, SharedCap) and isinstance(parts.throttle, SharedThrottle)
+    assert parts.metrics.share_dir is not None and parts.processes == 2
+    single = services(create_app(Config(empty=True)))
+    assert isinstance(single.cap, ConcurrencyCap) and single.metrics.share_dir is None and single.processes == 1
+    assert [key for key in shared.extensions if key.startswith("kg")] == ["kg"]      # one typed entry, no string keys
+
+
+def test_an_app_made_for_one_process_is_served_by_two_as_a_new_app_around_the_same_store():
+    """wsgi.run never changes the app it is given: one made for another number of processes is made again."""
+    from kg.server.limits import ConcurrencyCap, SharedCap
+    from kg.server.wsgi import _for_processes
+    config = Config(empty=True, http_workers=2)
+    app = create_app(config)
+    served = _for_processes(app, config)
+    assert served is not app and services(served).store is services(app).store
+    assert services(served).evaluator is services(app).evaluator and isinstance(services(served).cap, SharedCap)
+    assert services(app).processes == 1 and isinstance(services(app).cap, ConcurrencyCap)
+    assert _for_processes(served, config) is served
+    assert served.test_client().get("/sparql?query=ASK%7B%7D").status_code == 200
 
 
 def test_read_only_server_with_preloaded_data(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import TOKEN
 from kg.config import Config
-from kg.server import ROUTES, create_app
+from kg.server import ROUTES, create_app, services
 from kg.store.embedded import EmbeddedStore
 
 ASK = "/sparql?query=ASK%7B%3Fs%20a%20casd%3ASummit%7D"   # uses a prefix the query does not declare
@@ -201,7 +201,7 @@ def test_on_disk_store_is_served_and_writes_survive_a_restart(built, tmp_path):
     h = {"Authorization": f"Bearer {TOKEN}"}
     assert first.put("/store?graph=http://note", data="<http://a> <http://b> <http://c> .", content_type="text/turtle",
                      headers=h).status_code == 201
-    first.application.extensions["kg.store"].oxigraph.flush()
+    services(first.application).store.oxigraph.flush()
     del first
     import gc
     gc.collect()   # release the store's lock before reopening the directory

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import TOKEN
 from kg.config import Config
-from kg.server import create_app
+from kg.server import create_app, services
 from kg.server.proxies import client_address, parse_networks
 
 WRITE = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}
@@ -81,7 +81,7 @@ def test_no_error_is_an_html_page(client):
 
 def test_an_unexpected_fault_is_a_plain_500_and_logged(caplog):
     app = create_app(Config(empty=True))
-    app.extensions["kg.store"].named_graphs = None          # a bug: the service description cannot be made
+    services(app).store.named_graphs = None          # a bug: the service description cannot be made
     r = app.test_client().get("/sparql")
     assert r.status_code == 500 and r.mimetype == "text/plain" and b"<" not in r.data
     assert any("error answering GET /sparql" in rec.message for rec in caplog.records)

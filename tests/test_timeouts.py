@@ -12,7 +12,7 @@ import pytest
 
 from conftest import TOKEN
 from kg.config import Config
-from kg.server import create_app
+from kg.server import create_app, services
 from kg.store.embedded import EmbeddedStore, load_directory
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"   # 400^4 solutions
@@ -32,7 +32,7 @@ def app_for(store, **settings):
 
 def test_runaway_query_is_killed_and_answered_503():
     app = app_for(EmbeddedStore(filled_store()), query_timeout=1.0, executors=1)
-    pool = app.extensions["kg.pool"]
+    pool = services(app).evaluator
     client = app.test_client()
     started = time.monotonic()
     r = client.post("/sparql", data=SLOW, content_type="application/sparql-query")
@@ -79,7 +79,7 @@ def test_on_disk_store_queries_read_a_checkpoint(tmp_path):
     client.put("/store?graph=http://h", data="<http://a> <http://b> <http://c> .", content_type="text/turtle",
                headers={"Authorization": f"Bearer {TOKEN}"})
     assert client.get("/sparql", query_string=q, headers={"Accept": "text/csv"}).data.splitlines()[1] == b"6"
-    pool = app.extensions["kg.pool"]
+    pool = services(app).evaluator
     assert list(pool._checkpoints) == [store.version]            # the older checkpoint was removed
     pool.close()
     assert pool._checkpoints == {}

@@ -32,3 +32,10 @@ def test_real_queries_round_trip():
     body = urlencode({"query": query, "default-graph-uri": "http://g/1"}) + "&named-graph-uri="
     assert urlform.parse(body.encode("ascii")) == {"query": [query], "default-graph-uri": ["http://g/1"],
                                                    "named-graph-uri": [""]}
+
+
+def test_bytes_that_are_not_ascii_are_read_as_utf8():
+    """A body or query string sent with raw UTF-8 (not %-escaped) gives the text the client meant."""
+    text = 'query=SELECT ("ı é ’" AS ?x) {}&default-graph-uri=http://g/1'
+    assert urlform.parse(text.encode("utf-8")) == parse_qs(text, keep_blank_values=True)
+    assert urlform.parse(b"q=\xff") == {"q": ["\ufffd"]}

@@ -3,71 +3,117 @@ from __future__ import annotations
 
 import atexit
 import logging
-import time
+import shutil
+import tempfile
 import weakref
+from pathlib import Path
+from typing import Any, Callable, NamedTuple
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 
 from kg.config import Config
-from kg.query.cache import ResultCache
 from kg.errors import KgError
+from kg.query.cache import ResultCache
+from kg.query.evaluator import Evaluator
 from kg.query.executor import ExecutorPool
 from kg.query.inline import InlineEvaluator
-from kg.store.embedded import EmbeddedStore
 from kg.server import envelope, graphstore, limits, observe, ops, protocol, proxies, responses
+from kg.server.envelope import Exchange
 from kg.server.fastpath import QueryFastPath
 from kg.server.reply import Reply
+from kg.server.services import KEY, Services, services
+from kg.store.embedded import EmbeddedStore
+from kg.store.protocol import Store
 
 log = logging.getLogger("kg.server")
 
-# Every HTTP route the server answers, in one place: (rule, endpoint name, view, methods).
+
+class Route(NamedTuple):
+    """One route: its URL rule, endpoint name (in metrics and logs), handler and methods."""
+
+    rule: str
+    endpoint: str
+    view: Callable
+    methods: list[str]
+    front: bool = False     # answered before Flask by fastpath.QueryFastPath, for the requests `view` picks
+
+
+# Every HTTP route the server answers, in one place. A front row is served by the WSGI fast path in front of Flask;
+# what its handler does not pick goes on to the Flask row of the same rule, which answers every request there.
 ROUTES = [
-    ("/sparql", "sparql", protocol.sparql, protocol.SPARQL_METHODS + ["PUT", "DELETE", "PATCH"]),
-    (graphstore.PATH, "store", graphstore.graph_store, graphstore.METHODS + ["PATCH"]),
+    # plain queries (GET ?query=, POST form or application/sparql-query): protocol.answer, without Flask
+    Route("/sparql", "sparql", protocol.plain_query, ["GET", "POST"], front=True),
+    Route("/sparql", "sparql", protocol.sparql, protocol.SPARQL_METHODS + ["PUT", "DELETE", "PATCH"]),
+    Route(graphstore.PATH, "store", graphstore.graph_store, graphstore.METHODS + ["PATCH"]),
     # a URL under /store names the graph whose IRI it is (direct graph identification; see graphstore.py)
-    (graphstore.PATH + "/<path:name>", "store_direct", graphstore.graph_store, graphstore.METHODS + ["PATCH"]),
-    ("/.well-known/void", "void", ops.void, ["GET", "HEAD"]),
-    ("/health", "health", ops.health, ["GET", "HEAD"]),
-    ("/metrics", "metrics", ops.metrics, ["GET"]),
+    Route(graphstore.PATH + "/<path:name>", "store_direct", graphstore.graph_store, graphstore.METHODS + ["PATCH"]),
+    Route("/.well-known/void", "void", ops.void, ["GET", "HEAD"]),
+    Route("/health", "health", ops.health, ["GET", "HEAD"]),
+    Route("/metrics", "metrics", ops.metrics, ["GET"]),
 ]
-# Plain queries to /sparql (GET ?query=, POST form or application/sparql-query) are answered by
-# fastpath.QueryFastPath in front of Flask, with the same functions as the sparql view; all else reaches Flask.
 ADMITTED = {"sparql", "store", "store_direct"}   # endpoints behind the throttle and the concurrency cap
 
 
+def create_app(config: Config, store: Store | None = None, *, processes: int = 1) -> Flask:
+    """The application for one store; `store` defaults to the one the configuration names. `processes` is the
+    number of HTTP processes that will be forked from it (kg.server.wsgi.http_workers): over one, they share
+    their limits and metrics."""
+    return app_of(make_services(config, store, processes))
 
-def create_app(config: Config, store=None) -> Flask:
-    """The application for one store; `store` defaults to the one the configuration names."""
+
+def app_of(parts: Services) -> Flask:
+    """The Flask application around the services create_app makes (make_services)."""
+    config = parts.config
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
-    app.register_error_handler(413, lambda _e: responses.error(413, f"The request body is larger than {config.max_upload_bytes} bytes."))
+    app.register_error_handler(413, lambda _e: responses.body_too_large(config.max_upload_bytes))
     app.register_error_handler(HTTPException, _plain_http_error)
     app.register_error_handler(Exception, _plain_server_error)
-    app.extensions["kg.config"] = config
-    app.extensions["kg.store"] = store if store is not None else ops.open_store(config)
-    if store is None and config.store == "memory" and not config.empty:   # the built graph: the build's version
-        app.extensions["kg.built_version"] = (app.extensions["kg.store"].version,
-                                              ops.built_version(app.extensions["kg.store"]))
-    if isinstance(app.extensions["kg.store"], EmbeddedStore):
-        app.extensions["kg.pool"] = _evaluator(app.extensions["kg.store"], config)
-        app.extensions["kg.cache"] = ResultCache()
-        atexit.register(_close_pool, weakref.ref(app.extensions["kg.pool"]))   # without keeping the store alive
-    app.extensions["kg.metrics"] = observe.Metrics()
-    app.extensions["kg.cap"] = limits.ConcurrencyCap(config.max_concurrent)
-    app.extensions["kg.throttle"] = limits.Throttle(config.client_rate, config.client_burst)
-    for rule, endpoint, view, methods in ROUTES:
-        app.add_url_rule(rule, endpoint, view, methods=methods, strict_slashes=False)
+    app.extensions[KEY] = parts
+    for route in ROUTES:
+        if route.front:
+            app.wsgi_app = QueryFastPath(app.wsgi_app, parts, route.rule, route.methods, route.endpoint, route.view)
+        else:
+            app.add_url_rule(route.rule, route.endpoint, route.view, methods=route.methods, strict_slashes=False)
     app.before_request(_admit)
     app.after_request(_finish)
     app.teardown_request(_release)
-    app.wsgi_app = QueryFastPath(app)       # plain /sparql queries: same answer, without Flask's request objects
     if config.trust_proxy:                  # outermost, so the fast path and Flask see the same client
         app.wsgi_app = proxies.ForwardedFor(app.wsgi_app, proxies.parse_networks(config.trust_proxy))
     return app
 
 
-def _evaluator(store: EmbeddedStore, config: Config) -> ExecutorPool | InlineEvaluator:
+def make_services(config: Config, store: Store | None = None, processes: int = 1) -> Services:
+    """The parts of one app: the store, its evaluator and answer cache (embedded stores), and the metrics and
+    limits of `processes` HTTP processes."""
+    built = None
+    if store is None:
+        store = ops.open_store(config)
+        if isinstance(store, EmbeddedStore) and config.store == "memory" and not config.empty:   # the built graph
+            built = (store.version, ops.built_version(store))
+    evaluator = _evaluator(store, config) if isinstance(store, EmbeddedStore) else None
+    if evaluator is not None:
+        atexit.register(_close_pool, weakref.ref(evaluator))      # without keeping the store alive
+    return Services(config, store, evaluator=evaluator, cache=ResultCache() if evaluator is not None else None,
+                    built_version=built, **limits_for(config, processes))
+
+
+def limits_for(config: Config, processes: int) -> dict[str, Any]:
+    """The metrics, throttle and cap of `processes` HTTP processes (Services fields): with several, they sum
+    their metrics and share their limits through a temporary folder, made now, before they are forked."""
+    if processes <= 1:
+        return {"metrics": observe.Metrics(), "throttle": limits.Throttle(config.client_rate, config.client_burst),
+                "cap": limits.ConcurrencyCap(config.max_concurrent), "processes": 1}
+    share = Path(tempfile.mkdtemp(prefix="kg-shared-"))
+    atexit.register(shutil.rmtree, share, True)
+    return {"metrics": observe.Metrics(share_dir=share),
+            "throttle": limits.SharedThrottle(config.client_rate, config.client_burst, share / "throttle"),
+            "cap": limits.SharedCap(config.max_concurrent, share / "in-flight", processes), "processes": processes}
+
+
+def _evaluator(store: EmbeddedStore, config: Config) -> Evaluator:
     """Query processes, or (executors=0, read-only servers only) evaluation threads in the HTTP process."""
     if config.executors == 0:
         if config.write_token:
@@ -92,25 +138,35 @@ def _plain_http_error(err: HTTPException) -> Reply:
 def _plain_server_error(err: Exception) -> Reply:
     """A fault of ours: logged with its traceback, answered in plain text without it."""
     log.error("error answering %s %s", request.method, request.path, exc_info=err)
-    return responses.error(500, "The server failed while answering this request; the failure was logged.")
+    return responses.server_error()
+
+
+def _exchange() -> Exchange:
+    return Exchange(request.method, request.path, request.endpoint or "unknown", request.remote_addr,
+                    request.headers.get("Accept-Encoding"))
 
 
 def _admit() -> Reply | None:
-    g.started = time.perf_counter()
+    """Before a Flask view: the request's Exchange, and admission for the endpoints behind the limits."""
+    g.exchange = _exchange()
     if request.endpoint not in ADMITTED or request.method == "OPTIONS":
         return None
-    refused = envelope.admit(current_app.extensions, request.remote_addr)
+    refused = envelope.admit(services(), request.remote_addr)
     g.admitted = refused is None
     return refused
 
 
-def _release(_exc) -> None:
+def _release(_exc: BaseException | None) -> None:
     if g.pop("admitted", False):
-        current_app.extensions["kg.cap"].leave()
+        services().cap.leave()
 
 
 def _finish(response: Response) -> Response:
-    return envelope.finish(current_app.extensions, response, method=request.method, path=request.path,
-                           route=request.endpoint or "unknown", accept_encoding=request.headers.get("Accept-Encoding"),
-                           started=g.get("started", time.perf_counter()), client=request.remote_addr,
-                           text=g.get("operation_text"), rows=g.get("rows"))
+    """Flask's response through the one finisher, envelope.finish, as a Reply and back."""
+    body = response.get_data()
+    reply = envelope.finish(services(), Reply(body, response.status_code, response.headers.to_wsgi_list()),
+                            g.get("exchange") or _exchange())
+    response.headers = Headers(reply.headers)
+    if reply.body is not body:
+        response.set_data(reply.body)       # compressed: Content-Length follows
+    return response

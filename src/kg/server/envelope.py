@@ -1,16 +1,16 @@
 """What every response gets on its way out, whichever path made it (Flask view or fast path): CORS headers,
-gzip when asked, the metrics and one access-log line. Admission (throttle, concurrency cap) is here too."""
+gzip when asked, the metrics and one access-log line. `finish` is the one finisher: both paths hand it a Reply
+and the Exchange that describes the request. Admission (throttle, concurrency cap) is here too."""
 from __future__ import annotations
 
 import gzip
 import time
-from typing import Mapping
-
-from flask import Response
+from dataclasses import dataclass, field
 
 from kg.server import limits, observe, responses
 from kg.server.queries import TRUNCATED_HEADER
 from kg.server.reply import Reply
+from kg.server.services import Services
 
 CORS_HEADERS = [("Access-Control-Allow-Origin", "*"),
                 ("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS"),
@@ -19,45 +19,51 @@ CORS_HEADERS = [("Access-Control-Allow-Origin", "*"),
 GZIP_MIN_BYTES = 1024   # smaller bodies are sent as they are
 
 
-def admit(parts: Mapping, client: str | None) -> Reply | None:
+@dataclass
+class Exchange:
+    """One request as the access log and the metrics see it; the handler adds the operation's text and rows."""
+
+    method: str
+    path: str
+    route: str                                # the endpoint name of the ROUTES row, or "unknown"
+    client: str | None
+    accept_encoding: str | None
+    started: float = field(default_factory=time.perf_counter)
+    text: str | None = None                   # the query or update, as the client sent it
+    rows: int | None = None                   # solutions or triples in the answer, where known
+
+
+def admit(services: Services, client: str | None) -> Reply | None:
     """Throttle each client, then cap the requests in flight; both answer at once with Retry-After.
-    None means admitted: the caller must call parts["kg.cap"].leave() when done."""
-    wait = parts["kg.throttle"].admit(client or "?")
+    None means admitted: the caller must call services.cap.leave() when done."""
+    wait = services.throttle.admit(client or "?")
     if wait > 0:
         return responses.error(429, "Too many requests from this client; slow down.", Retry_After=limits.retry_after(wait))
-    if not parts["kg.cap"].enter():
+    if not services.cap.enter():
         return responses.error(503, "The server is answering as many requests as it may; try again shortly.",
                                Retry_After="1")
     return None
 
 
-def finish(parts: Mapping, response: Response, *, method: str, path: str, route: str, accept_encoding: str | None,
-           started: float, client: str | None, text: str | None, rows: int | None) -> Response:
-    """Add CORS, compress if asked, count and log the request (a Flask response)."""
-    response.headers.extend(CORS_HEADERS)             # any origin may read; credentials are never allowed
-    response.vary.add("Accept")
-    if not response.direct_passthrough and "Content-Encoding" not in response.headers:
-        packed = _compressed(response.status_code, response.get_data(), accept_encoding)
+def finish(services: Services, reply: Reply, exchange: Exchange) -> Reply:
+    """The reply with CORS and Vary, compressed if the client accepts gzip; the request counted and logged."""
+    body, headers, vary = reply.body, [*reply.headers, *CORS_HEADERS], "Accept"   # any origin; never credentials
+    if reply.header("Content-Encoding") is None:
+        packed = _compressed(reply.status, body, exchange.accept_encoding)
         if packed is not None:
-            response.set_data(packed)
-            response.headers["Content-Encoding"] = "gzip"
-            response.vary.add("Accept-Encoding")
-    _record(parts, method, path, route, response.status_code, started, response.calculate_content_length(), client,
-            text, rows)
-    return response
-
-
-def finish_reply(parts: Mapping, reply: Reply, *, method: str, path: str, route: str, accept_encoding: str | None,
-                 started: float, client: str | None, text: str | None, rows: int | None) -> Reply:
-    """The same as `finish`, for a Reply (the fast path's responses)."""
-    body, headers, vary = reply.body, [*reply.headers, *CORS_HEADERS], "Accept"
-    packed = _compressed(reply.status, body, accept_encoding) if reply.header("Content-Encoding") is None else None
-    if packed is not None:
-        body, vary = packed, "Accept, Accept-Encoding"
-        headers.append(("Content-Encoding", "gzip"))
-    headers.append(("Vary", vary))
-    _record(parts, method, path, route, reply.status, started, len(body), client, text, rows)
+            body, vary = packed, "Accept, Accept-Encoding"
+            headers.append(("Content-Encoding", "gzip"))
+    if reply.header("Vary") is None:
+        headers.append(("Vary", vary))
+    else:                                         # a handler's own Vary: ours are added to it
+        headers = [(k, _vary(v, vary) if k.lower() == "vary" else v) for k, v in headers]
+    _record(services, exchange, reply.status, len(body))
     return Reply(body, reply.status, headers)
+
+
+def _vary(given: str, ours: str) -> str:
+    have = [v.strip() for v in given.split(",") if v.strip()]
+    return ", ".join(have + [v for v in ours.split(", ") if v.lower() not in {h.lower() for h in have}])
 
 
 def _compressed(status: int, body: bytes, accept_encoding: str | None) -> bytes | None:
@@ -67,8 +73,8 @@ def _compressed(status: int, body: bytes, accept_encoding: str | None) -> bytes 
     return gzip.compress(body, compresslevel=5)
 
 
-def _record(parts: Mapping, method: str, path: str, route: str, status: int, started: float, size: int | None,
-            client: str | None, text: str | None, rows: int | None) -> None:
-    seconds = time.perf_counter() - started
-    parts["kg.metrics"].observe(route, method, status, seconds)
-    observe.log_request(method, path, status, seconds, size, client, text, rows)
+def _record(services: Services, exchange: Exchange, status: int, size: int | None) -> None:
+    seconds = time.perf_counter() - exchange.started
+    services.metrics.observe(exchange.route, exchange.method, status, seconds)
+    observe.log_request(exchange.method, exchange.path, status, seconds, size, exchange.client, exchange.text,
+                        exchange.rows)

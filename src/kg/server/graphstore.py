@@ -22,15 +22,17 @@ import uuid
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from flask import Response, current_app, request
+from flask import request
 
 from kg.query import formats
 from kg.errors import QueryError
 from kg.build.gate import WriteRejected
 from kg.store.remote import RemoteStoreError
 from kg.server import protocol, queries, responses
+from kg.server.operation import read_body
 from kg.server.reply import Reply
-from kg.store.embedded import UpdateError
+from kg.server.services import services
+from kg.errors import UpdateError
 
 PATH = "/store"
 NEW_GRAPHS = PATH + "/graphs/"      # where a POST to PATH mints the IRI of the graph it creates
@@ -43,10 +45,10 @@ class _Create:
     """The target of a POST to /store with neither ?graph nor ?default: a graph to be created."""
 
 
-def graph_store(name: str | None = None) -> Response | Reply:
+def graph_store(name: str | None = None) -> Reply:
     """One Graph Store request, on the graph named by ?graph=, ?default or (with `name`) the request URL."""
     if request.method == "OPTIONS":
-        return Response(status=204, headers={"Allow": ", ".join(METHODS)})
+        return responses.empty(204, Allow=", ".join(METHODS))
     if request.method not in METHODS:
         return responses.method_not_allowed(METHODS)
     graph = _target_graph(name)
@@ -93,18 +95,20 @@ def _named(iri: str | None, what: str) -> ox.NamedNode | Reply:
         return responses.bad_request(f"{what} is not an absolute IRI: {err}")
 
 
-def _graph_store_request(graph) -> Response | Reply:
+def _graph_store_request(graph) -> Reply:
     """Read, replace, merge into, delete or create one graph."""
-    store = current_app.extensions["kg.store"]
+    parts = services()
+    store = parts.store
     if request.method in ("GET", "HEAD"):
         if not store.graph_exists(graph):
             return _not_found(graph)
         accept = request.headers.get("Accept")
-        fmt = formats.negotiate("rdf", accept, protocol.requested(request.args))
+        fmt = formats.negotiate("rdf", accept, formats.requested(
+            v for name in formats.FORMAT_PARAMETERS for v in request.args.getlist(name)))
         if fmt is None:
             return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
-        return Response(ox.serialize(store.triples(graph), format=fmt.writer), content_type=fmt.content_type)
-    denied = protocol.check_write_token()
+        return responses.ok(ox.serialize(store.triples(graph), format=fmt.writer), fmt.content_type)
+    denied = protocol.check_write_token(parts.config, request.headers.get("Authorization"))
     if denied is not None:
         return denied
     created = isinstance(graph, _Create)
@@ -118,7 +122,7 @@ def _graph_store_request(graph) -> Response | Reply:
             if not existed:
                 return _not_found(graph)
             store.drop_graph(graph)
-            return Response(status=204)
+            return responses.empty(204)
         triples = _read_body(graph)
         if isinstance(triples, Reply):
             return triples
@@ -126,10 +130,10 @@ def _graph_store_request(graph) -> Response | Reply:
     except (QueryError, UpdateError) as err:
         return responses.bad_request(str(err))
     except WriteRejected as err:
-        return protocol.rejected(err)
+        return protocol.rejected(err, request.headers.get("Accept"))
     if created:
-        return Response(status=201, headers={"Location": graph.value})
-    return Response(status=204 if existed else 201)
+        return responses.empty(201, Location=graph.value)
+    return responses.empty(204 if existed else 201)
 
 
 def _not_found(graph) -> Reply:
@@ -149,7 +153,8 @@ def _read_body(graph) -> list[ox.Triple] | Reply:
     if fmt is None:
         return responses.unsupported_media_type(f"Send the graph as one of: {_offered()}"
                                                 + (f", or POST it as {MULTIPART}." if request.method == "POST" else "."))
-    return _parse(request.get_data(), fmt, graph, "body")
+    body = read_body(request.environ, services().config.max_upload_bytes)    # over the limit: 413, never cut short
+    return body if isinstance(body, Reply) else _parse(body, fmt, graph, "body")
 
 
 def _read_parts(graph) -> list[ox.Triple] | Reply:

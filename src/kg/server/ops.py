@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import pyoxigraph as ox
-from flask import Response, current_app, request
+from flask import request
 
 from kg.build import pipeline
 from kg.build import describe
@@ -15,12 +15,17 @@ from kg.errors import KgError
 from kg.build.gate import ShapeGate
 from kg.build.loading import parse_files
 from kg.rdfconv import graph_of
+from kg.store.protocol import Store
 from kg.store.remote import Endpoints, RemoteStore
 from kg.server import responses
+from kg.server.reply import Reply
+from kg.server.services import Services, services
 from kg.store.embedded import EmbeddedStore, memory_store
 
+TEXT = "text/plain; charset=utf-8"
 
-def open_store(config: Config) -> EmbeddedStore:
+
+def open_store(config: Config) -> Store:
     """An empty store, the graph built into memory, or an on-disk Oxigraph store."""
     if config.empty:
         return EmbeddedStore(memory_store(parse_files(list(config.preload))))
@@ -51,42 +56,41 @@ def shape_gate(config: Config) -> ShapeGate:
     return ShapeGate(pipeline.load_shapes(config.shapes_files), ontology)
 
 
-def health() -> Response:
+def health() -> Reply:
     """200 with the number of quads while the store answers; 503 when it does not (a remote store down)."""
-    store = current_app.extensions["kg.store"]
     try:
-        return Response(f"ok {len(store)} quads\n", content_type="text/plain; charset=utf-8")
+        return responses.ok(f"ok {len(services().store)} quads\n", TEXT)
     except KgError as err:
-        return Response(f"unavailable: {err}\n", status=503, content_type="text/plain; charset=utf-8")
+        return responses.ok(f"unavailable: {err}\n", TEXT, status=503)
 
 
-def void() -> Response:
+def void() -> Reply:
     """The VoID description, computed once per data version; its count queries obey the query timeout."""
-    parts = current_app.extensions
-    store = parts["kg.store"]
+    parts = services()
+    store = parts.store
+    turtle = formats.BY_NAME["turtle"].content_type
     endpoint = request.url_root + "sparql"          # under a path prefix too (SCRIPT_NAME)
-    cached = parts.get("kg.void")
-    if cached is not None and store.version is not None and cached[0] == (store.version, endpoint):
-        return Response(cached[1], content_type=formats.BY_NAME["turtle"].content_type)
+    if parts.void is not None and store.version is not None and parts.void[0] == (store.version, endpoint):
+        return responses.ok(parts.void[1], turtle)
     try:
         stats = describe.counts(None, run=_bounded(parts))
     except KgError as err:                  # a timeout, or the remote store unavailable
         return responses.error(503, f"Counting the dataset for its VoID description failed: {err}")
-    built = parts.get("kg.built_version")          # (store version at start, the build's version)
+    built = parts.built_version                     # (store version at start, the build's version)
     if built is not None and store.version == built[0]:
         version = built[1]                          # the built graph, unchanged: the version `kg build` writes
     else:
         version = f"store-version-{store.version}" if store.version else "remote"
-    body = describe.void_graph(stats, {}, version, endpoint=endpoint).serialize(format="turtle")
-    parts["kg.void"] = ((store.version, endpoint), body)
-    return Response(body, content_type=formats.BY_NAME["turtle"].content_type)
+    body = describe.void_graph(stats, {}, version, endpoint=endpoint).serialize(format="turtle").encode("utf-8")
+    parts.void = ((store.version, endpoint), body)
+    return responses.ok(body, turtle)
 
 
-def _bounded(parts) -> Callable[[str], Iterable]:
+def _bounded(parts: Services) -> Callable[[str], Iterable[Any]]:
     """Run a query as the endpoint does: through the evaluator (with its deadline) or at the remote store."""
-    evaluator = parts.get("kg.pool")
+    evaluator = parts.evaluator
     if evaluator is None:
-        return parts["kg.store"].query
+        return parts.store.query
     json_results = formats.BY_NAME["json"]
 
     def run(text: str):
@@ -97,7 +101,7 @@ def _bounded(parts) -> Callable[[str], Iterable]:
     return run
 
 
-def metrics() -> Response:
-    store = current_app.extensions["kg.store"]
-    text = current_app.extensions["kg.metrics"].render(len(store))
-    return Response(text, content_type="text/plain; version=0.0.4; charset=utf-8")
+def metrics() -> Reply:
+    """The Prometheus metrics of every HTTP process of this server, with the store's size."""
+    parts = services()
+    return responses.ok(parts.metrics.render(len(parts.store)), "text/plain; version=0.0.4; charset=utf-8")

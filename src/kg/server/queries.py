@@ -2,13 +2,13 @@
 
 Everything that decides a query's answer lives here once: the length limit and the fetch guard, the cache key
 and ETag, evaluation (in this process, a query process, or the remote store), the status of each outcome and
-the row cap header. `parts` is the application's extensions mapping (config, store, evaluator, cache).
+the row cap header. Each function is handed the app's Services (config, store, evaluator, cache).
 """
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, cast
 
 import pyoxigraph as ox
 from werkzeug.http import parse_etags
@@ -18,9 +18,11 @@ from kg.query import guard
 from kg.sparql import nesting
 from kg.errors import QueryError
 from kg.query.executor import Answer, QueryTimeout
-from kg.store.remote import RemoteStoreError
+from kg.store.protocol import Store
+from kg.store.remote import RemoteStore, RemoteStoreError
 from kg.server import responses
 from kg.server.reply import Reply
+from kg.server.services import Services
 
 TRUNCATED_HEADER = "Kg-Result-Truncated"   # set when an answer was cut at the row cap
 
@@ -44,10 +46,10 @@ def base_iri(environ: Mapping) -> str:
     return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}"
 
 
-def vet(parts: Mapping, text: str, base: str | None) -> tuple[str, Reply | None]:
+def vet(services: Services, text: str, base: str | None) -> tuple[str, Reply | None]:
     """The text to evaluate (the guard may write SERVICE and LOAD targets out in full), or the error for a query
     or update that is too long, nests too deep or would fetch from a host not allowed. Nothing is parsed yet."""
-    config = parts["kg.config"]
+    config = services.config
     if len(text) > config.max_query_length:
         return text, responses.payload_too_large(config.max_query_length)
     try:
@@ -60,18 +62,18 @@ def vet(parts: Mapping, text: str, base: str | None) -> tuple[str, Reply | None]
         return text, responses.forbidden(str(err))
 
 
-def answer(parts: Mapping, q: QueryRequest) -> tuple[Reply, int | None]:
+def answer(services: Services, q: QueryRequest) -> tuple[Reply, int | None]:
     """The response to a query (from the cache, or evaluated), and its row count where known."""
-    key = _cache_key(parts["kg.store"], q)
+    key = _cache_key(services.store, q)
     if key is not None and q.if_none_match and key in parse_etags(q.if_none_match):
         return Reply(b"", 304, _validators(key)), None
-    cache = parts.get("kg.cache")
+    cache = services.cache
     cached = cache.get(key) if cache is not None and key is not None else None
     if cached is not None:
         return Reply(cached[1], 200, [("Content-Type", cached[0]), *_validators(key)]), cached[2]
-    evaluator = parts.get("kg.pool")
+    evaluator = services.evaluator
     if evaluator is None:
-        result = _remote_answer(parts["kg.store"], q)
+        result = _remote_answer(cast(RemoteStore, services.store), q)     # only a remote store has no evaluator
     else:
         try:
             result = evaluator.evaluate(q.text, q.graphs, q.named, q.base_iri, q.accept, q.requested)
@@ -91,7 +93,7 @@ def answer(parts: Mapping, q: QueryRequest) -> tuple[Reply, int | None]:
     return Reply(result.body, 200, headers + _validators(key)), result.rows
 
 
-def _remote_answer(store, q: QueryRequest) -> Answer:
+def _remote_answer(store: RemoteStore, q: QueryRequest) -> Answer:
     try:
         result, cut = store.answer(q.text, default_graphs=q.graphs, named_graphs=q.named,   # cut: the store's row limit
                                    base_iri=q.base_iri)
@@ -108,7 +110,7 @@ def _remote_answer(store, q: QueryRequest) -> Answer:
                   rows=1 if isinstance(result, ox.QueryBoolean) else formats.count_rows(body, fmt))
 
 
-def _cache_key(store, q: QueryRequest) -> str | None:
+def _cache_key(store: Store, q: QueryRequest) -> str | None:
     """One key per data version and representation (query, dataset, Accept, format); None for remote stores."""
     version = store.version
     if version is None:       # a remote store's data can change without our knowing

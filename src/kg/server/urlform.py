@@ -15,12 +15,13 @@ _WELL_FORMED = re.compile(rb"[^%\r\n]*(?:%[0-9A-Fa-f]{2}[^%\r\n]*)*")
 
 
 def parse(data: bytes | str) -> dict[str, list[str]]:
-    """Field name → values in order, with `+` as space, escapes decoded as UTF-8 (errors replaced)."""
+    """Field name → values in order, with `+` as space, escapes decoded as UTF-8 (errors replaced); bytes that
+    are not ASCII are read as UTF-8 too."""
     if not data:
         return {}
     raw = data.encode("ascii") if isinstance(data, str) and data.isascii() else data
     if not isinstance(raw, bytes) or not raw.isascii() or _WELL_FORMED.fullmatch(raw) is None:
-        return parse_qs(data if isinstance(data, str) else data.decode("latin-1"), keep_blank_values=True)
+        return parse_qs(data if isinstance(data, str) else data.decode("utf-8", "replace"), keep_blank_values=True)
     fields: dict[str, list[str]] = {}
     for pair in raw.split(b"&"):
         if pair:

@@ -3,19 +3,15 @@ behind the RSGI front of kg.server.bodies (bodies read within a deadline, then t
 graceful stop on SIGTERM. The Flask app itself stays a WSGI app, as the tests and embedders use it."""
 from __future__ import annotations
 
-import atexit
+import dataclasses
 import errno
 import gc
 import logging
 import os
-import shutil
 import signal
 import socket
 import sys
-import tempfile
 import threading
-import time
-from pathlib import Path
 from typing import Callable
 
 from flask import Flask
@@ -23,8 +19,9 @@ from flask import Flask
 from kg.config import Config
 from kg.errors import KgError
 from kg.query.inline import RETIRING, InlineEvaluator
-from kg.server import envelope, limits, observe, responses, sandbox
-from kg.server import bodies
+from kg.server import app_of, bodies, envelope, limits_for, observe, responses, sandbox
+from kg.server.envelope import Exchange
+from kg.server.services import services
 from kg.server.supervisor import RESPAWN_SECONDS, SupervisedServer
 
 log = logging.getLogger("kg.server")
@@ -89,15 +86,16 @@ def listen(config: Config) -> socket.socket:
 def run(make_app: Callable[[], Flask], config: Config, listening: socket.socket) -> None:
     """Block serving the app on the configured host and port until SIGTERM or SIGINT.
 
-    The app, and with it the data, is made here once and inherited by every HTTP process, except for an
-    on-disk store: RocksDB's background threads do not survive fork, so a store opened before the fork hangs
-    on its first flush. Each HTTP process then makes its own app (there is only one such process)."""
+    `make_app` makes the app for http_workers(config) processes (create_app(config, processes=…)). The app,
+    and with it the data, is made here once and inherited by every HTTP process, except for an on-disk store:
+    RocksDB's background threads do not survive fork, so a store opened before the fork hangs on its first
+    flush. Each HTTP process then makes its own app (there is only one such process)."""
     from granian.constants import Interfaces
 
     if on_disk(config):
-        loader: Callable[..., Flask] = lambda *_: _in_worker(_prepared(make_app(), config), config)
+        loader: Callable[..., Flask] = lambda *_: _in_worker(_for_processes(make_app(), config), config)
     else:
-        app = _prepared(make_app(), config)
+        app = _for_processes(make_app(), config)
         loader = lambda *_: _in_worker(app, config)
     _log_access()
     # RSGI, not WSGI: granian's WSGI interface holds a request thread while a body trickles in, without a deadline
@@ -117,7 +115,8 @@ def _front(app: Flask, config: Config) -> bodies.BodyFront:
     """The RSGI front of this HTTP process. Where queries are evaluated in it (a read-only in-memory server),
     its request threads evaluate them and its loop keeps their deadline; an overrun is answered 503 and this
     process retires (its runaway thread ends with it), and so is every request still waiting for a thread."""
-    pool = app.extensions.get("kg.pool")
+    parts = services(app)
+    pool = parts.evaluator
     if not isinstance(pool, InlineEvaluator):
         return bodies.BodyFront(app, config.threads, config.max_upload_bytes)
     pool.direct = True
@@ -131,11 +130,10 @@ def _front(app: Flask, config: Config) -> bodies.BodyFront:
             log.warning("a query ran past %g s; this process (%d) retires", config.query_timeout, os.getpid())
             retire()
         path = environ.get("PATH_INFO", "")
-        reply = envelope.finish_reply(app.extensions, responses.error(503, message, Retry_After="1"),
-                                      method=environ.get("REQUEST_METHOD", ""), path=path,
-                                      route=path.strip("/") or "unknown", accept_encoding=None,
-                                      started=time.perf_counter() - (0 if waiting else config.query_timeout),
-                                      client=environ.get("REMOTE_ADDR"), text=None, rows=None)
+        exchange = Exchange(environ.get("REQUEST_METHOD", ""), path, path.strip("/") or "unknown",
+                            environ.get("REMOTE_ADDR"), None)
+        exchange.started -= 0 if waiting else config.query_timeout
+        reply = envelope.finish(parts, responses.error(503, message, Retry_After="1"), exchange)
         return reply.status, reply.headers, reply.body
     return bodies.BodyFront(app, config.threads, config.max_upload_bytes, deadline=config.query_timeout,
                             overrun=overrun)
@@ -164,15 +162,14 @@ def _end_with_parent() -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _prepared(app: Flask, config: Config) -> Flask:
-    """The app with what differs under a multi-process server: limits shared between processes."""
-    if http_workers(config) > 1:     # the processes sum their metrics and share their limits through a folder
-        share = Path(tempfile.mkdtemp(prefix="kg-shared-"))
-        atexit.register(shutil.rmtree, share, True)
-        app.extensions["kg.metrics"].share_dir = share
-        app.extensions["kg.throttle"] = limits.SharedThrottle(config.client_rate, config.client_burst, share / "throttle")
-        app.extensions["kg.cap"] = limits.SharedCap(config.max_concurrent, share / "in-flight", http_workers(config))
-    return app
+def _for_processes(app: Flask, config: Config) -> Flask:
+    """The app, made for the HTTP processes this server runs. An app made for another number (by a caller that
+    does not pass create_app(config, processes=http_workers(config))) is replaced by a new app around the same
+    store, evaluator and cache, with the limits and metrics of that many processes; the first is left unchanged."""
+    made = services(app)
+    if made.processes == http_workers(config):
+        return app
+    return app_of(dataclasses.replace(made, **limits_for(config, http_workers(config))))
 
 
 def _log_access() -> None:
