@@ -161,18 +161,15 @@ def test_an_app_made_for_several_processes_shares_its_limits_and_metrics():
     assert [key for key in shared.extensions if key.startswith("kg")] == ["kg"]      # one typed entry, no string keys
 
 
-def test_an_app_made_for_one_process_is_served_by_two_as_a_new_app_around_the_same_store():
-    """wsgi.run never changes the app it is given: one made for another number of processes is made again."""
-    from kg.server.limits import ConcurrencyCap, SharedCap
+def test_an_app_made_for_another_number_of_processes_is_refused_not_patched():
+    """wsgi.run never changes the app it is given: one made for another number of processes is an error."""
+    from kg.errors import KgError
     from kg.server.wsgi import _for_processes
     config = Config(empty=True, http_workers=2)
-    app = create_app(config)
-    served = _for_processes(app, config)
-    assert served is not app and services(served).store is services(app).store
-    assert services(served).evaluator is services(app).evaluator and isinstance(services(served).cap, SharedCap)
-    assert services(app).processes == 1 and isinstance(services(app).cap, ConcurrencyCap)
-    assert _for_processes(served, config) is served
-    assert served.test_client().get("/sparql?query=ASK%7B%7D").status_code == 200
+    with pytest.raises(KgError, match="made for 1 HTTP process"):
+        _for_processes(create_app(config), config)
+    ready = create_app(config, processes=2)
+    assert _for_processes(ready, config) is ready
 
 
 def test_read_only_server_with_preloaded_data(tmp_path):

@@ -18,11 +18,12 @@ def serve(args: argparse.Namespace, config: Config) -> int:
 
     config = settings(args, config)
     listening = wsgi.listen(config)                 # a port already taken fails here, before the graph is built
+    processes = wsgi.http_workers(config)           # forked from the app, which is made for them
     if wsgi.on_disk(config):
         ops.check_store_directory(config)          # opened in the serving process (see wsgi.run)
-        make_app = lambda: create_app(config)
+        make_app = lambda: create_app(config, processes=processes)
     else:
-        app = create_app(config)
+        app = create_app(config, processes=processes)
         make_app = lambda: app
     print(f"kg: serving {'an empty store' if config.empty else config.store} at "
           f"http://{config.host}:{config.port}/sparql "

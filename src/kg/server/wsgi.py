@@ -3,7 +3,6 @@ behind the RSGI front of kg.server.bodies (bodies read within a deadline, then t
 graceful stop on SIGTERM. The Flask app itself stays a WSGI app, as the tests and embedders use it."""
 from __future__ import annotations
 
-import dataclasses
 import errno
 import gc
 import logging
@@ -19,7 +18,7 @@ from flask import Flask
 from kg.config import Config
 from kg.errors import KgError
 from kg.query.inline import RETIRING, InlineEvaluator
-from kg.server import app_of, bodies, envelope, limits_for, observe, responses, sandbox
+from kg.server import bodies, envelope, observe, responses, sandbox
 from kg.server.envelope import Exchange
 from kg.server.services import services
 from kg.server.supervisor import RESPAWN_SECONDS, SupervisedServer
@@ -163,13 +162,13 @@ def _end_with_parent() -> None:
 
 
 def _for_processes(app: Flask, config: Config) -> Flask:
-    """The app, made for the HTTP processes this server runs. An app made for another number (by a caller that
-    does not pass create_app(config, processes=http_workers(config))) is replaced by a new app around the same
-    store, evaluator and cache, with the limits and metrics of that many processes; the first is left unchanged."""
+    """The app, checked to be made for the HTTP processes this server runs (create_app(config,
+    processes=http_workers(config))): limits and metrics shared by that many processes cannot be added later."""
     made = services(app)
-    if made.processes == http_workers(config):
-        return app
-    return app_of(dataclasses.replace(made, **limits_for(config, http_workers(config))))
+    if made.processes != http_workers(config):
+        raise KgError(f"the app was made for {made.processes} HTTP process(es), but this server runs "
+                      f"{http_workers(config)}: make it with create_app(config, processes={http_workers(config)})")
+    return app
 
 
 def _log_access() -> None:
