@@ -74,14 +74,17 @@ def app_of(parts: Services) -> Flask:
     app.extensions[KEY] = parts
     for route in ROUTES:
         if route.front:
-            app.wsgi_app = QueryFastPath(app.wsgi_app, parts, route.rule, route.methods, route.endpoint, route.view)
+            # Flask's documented way to add WSGI middleware; its typing declares wsgi_app a method (python/mypy#7347)
+            app.wsgi_app = QueryFastPath(  # type: ignore[method-assign]
+                app.wsgi_app, parts, route.rule, route.methods, route.endpoint, route.view)
         else:
             app.add_url_rule(route.rule, route.endpoint, route.view, methods=route.methods, strict_slashes=False)
     app.before_request(_admit)
     app.after_request(_finish)
     app.teardown_request(_release)
     if config.trust_proxy:                  # outermost, so the fast path and Flask see the same client
-        app.wsgi_app = proxies.ForwardedFor(app.wsgi_app, proxies.parse_networks(config.trust_proxy))
+        app.wsgi_app = proxies.ForwardedFor(  # type: ignore[method-assign]   # as above
+            app.wsgi_app, proxies.parse_networks(config.trust_proxy))
     return app
 
 
@@ -131,8 +134,9 @@ def _close_pool(ref: weakref.ref) -> None:
 
 def _plain_http_error(err: HTTPException) -> Reply:
     """Werkzeug's errors (404, 405 …) as plain text, never its HTML page."""
+    allowed = getattr(err, "valid_methods", None)          # MethodNotAllowed's (405)
     return responses.error(err.code or 500, err.description or err.name,
-                           **({"Allow": err.valid_methods and ", ".join(err.valid_methods)} if getattr(err, "valid_methods", None) else {}))
+                           **({"Allow": ", ".join(allowed)} if allowed else {}))
 
 
 def _plain_server_error(err: Exception) -> Reply:

@@ -53,6 +53,7 @@ class BodyFront:
 
     A declared body over `max_body` bytes is not read: the app sees its Content-Length and refuses it (413);
     a chunked body is read up to one byte past `max_body`, enough for the app to see that it is too long.
+    A `deadline` needs its `overrun(environ, waiting)`, which makes the reply to a request not answered in time.
     """
 
     def __init__(self, app: WSGIApp, threads: int, max_body: int, body_seconds: float = BODY_READ_SECONDS,
@@ -61,7 +62,7 @@ class BodyFront:
         self.app, self.threads, self.max_body = app, max(1, threads), max_body
         self.body_seconds, self.min_rate = body_seconds, min_rate
         self.deadline, self.overrun = deadline, overrun
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop: asyncio.AbstractEventLoop      # this HTTP process's loop, set by __rsgi_init__ before any request
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._retiring = False
 
@@ -76,14 +77,15 @@ class BodyFront:
         environ = _environ(scope)
         body = b""
         if "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ:
-            body = await self._body(proto, environ.get("CONTENT_LENGTH"))
-            if body is None:
+            received = await self._body(proto, environ.get("CONTENT_LENGTH"))
+            if received is None:
                 proto.response_bytes(408, TIMEOUT_HEADERS, TIMEOUT_TEXT)
                 return
+            body = received
         environ["wsgi.input"] = io.BytesIO(body)
         exchange = _Exchange(proto)
         if self._retiring:
-            exchange.send(*self.overrun(environ, True))
+            exchange.send(*self._overrun(environ, True))
             return
         done = self._loop.create_future()
         self._jobs.put((environ, exchange, done))
@@ -96,9 +98,14 @@ class BodyFront:
 
     def _overran(self, environ: dict, exchange: "_Exchange", done: asyncio.Future) -> None:
         """On the loop, at a request's deadline: answer it (its thread runs on) and retire."""
-        exchange.send(*self.overrun(environ, False))
+        exchange.send(*self._overrun(environ, False))
         _settle(done)
         self._retire()
+
+    def _overrun(self, environ: dict, waiting: bool) -> Reply:
+        """The `overrun` reply: for a request past its deadline, or (waiting) one no thread will take."""
+        assert self.overrun is not None     # only a deadline leads here, and a deadline comes with its `overrun`
+        return self.overrun(environ, waiting)
 
     def _retire(self) -> None:
         """After an overrun: every request still waiting for a thread is answered at once (the threads are held
@@ -109,7 +116,7 @@ class BodyFront:
                 environ, exchange, done = self._jobs.get_nowait()
             except queue.Empty:
                 return
-            exchange.send(*self.overrun(environ, True))
+            exchange.send(*self._overrun(environ, True))
             _settle(done)
 
     async def _body(self, proto: Any, declared: str | None) -> bytes | None:

@@ -107,7 +107,9 @@ def _graph_store_request(graph) -> Reply:
             v for name in formats.FORMAT_PARAMETERS for v in request.args.getlist(name)))
         if fmt is None:
             return responses.not_acceptable([f.media_type for f in formats.of_kind("rdf")])
-        return responses.ok(ox.serialize(store.triples(graph), format=fmt.writer), fmt.content_type)
+        written = ox.serialize(store.triples(graph), format=fmt.rdf_format)
+        assert written is not None  # serialize() returns None only when given an output to write to
+        return responses.ok(written, fmt.content_type)
     denied = protocol.check_write_token(parts.config, request.headers.get("Authorization"))
     if denied is not None:
         return denied
@@ -192,7 +194,7 @@ def _offered() -> str:
 def _parse(data: bytes, fmt: formats.Format, graph, what: str) -> list[ox.Triple] | Reply:
     base = graph.value if isinstance(graph, ox.NamedNode) else queries.base_iri(request.environ)
     try:
-        return [q.triple for q in ox.parse(data, format=fmt.writer, base_iri=base)]
+        return [q.triple for q in ox.parse(data, format=fmt.rdf_format, base_iri=base)]
     except SyntaxError as err:
         return responses.bad_request(f"The {fmt.name} {what} does not parse: {err}. Nothing was changed.")
 

@@ -12,7 +12,7 @@ import threading
 import time
 import zlib
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 from kg.errors import KgError
 
@@ -25,9 +25,11 @@ class ConcurrencyCap:
         self._slots = threading.BoundedSemaphore(limit)
 
     def enter(self) -> bool:
+        """Take a slot if one is free: True to go ahead (then `leave` once done), False to refuse the request."""
         return self._slots.acquire(blocking=False)
 
     def leave(self) -> None:
+        """Give back the slot an admitted request took with `enter`."""
         self._slots.release()
 
 
@@ -74,7 +76,7 @@ class _SharedFile:
             f.truncate(size)
             self.table = mmap.mmap(f.fileno(), size)        # a shared mapping: forked processes see one table
         self._lock = threading.Lock()
-        self._opened: tuple[int, object] | None = None     # (pid, this process's own opening, for flock)
+        self._opened: tuple[int, BinaryIO] | None = None     # (pid, this process's own opening, for flock)
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[mmap.mmap]:
@@ -138,12 +140,15 @@ class SharedCap:
         self._mine: tuple[int, int] | None = None          # (pid, offset of this process's slot)
 
     def enter(self) -> bool:
+        """Take a permit (after returning dead processes' permits if none is free): True to go ahead (then `leave`
+        once done), False to refuse the request."""
         if not self._permits.acquire(False) and not (self._reclaim() and self._permits.acquire(False)):
             return False
         self._count(+1)
         return True
 
     def leave(self) -> None:
+        """Give back the permit an admitted request took with `enter`."""
         self._count(-1)
         self._permits.release()
 
@@ -156,7 +161,7 @@ class SharedCap:
             pid, count = self._SLOT.unpack_from(table, offset)
             self._SLOT.pack_into(table, offset, pid, count + change)
 
-    def _slots(self, table) -> Iterator[tuple[int, int, int]]:
+    def _slots(self, table: mmap.mmap) -> Iterator[tuple[int, int, int]]:
         for offset in range(0, len(table), self._SLOT.size):
             pid, count = self._SLOT.unpack_from(table, offset)
             yield offset, pid, count

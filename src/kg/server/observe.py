@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from json.encoder import encode_basestring_ascii as _encode_string
 from pathlib import Path
+from typing import TextIO, TypedDict
 
 access_log = logging.getLogger("kg.access")
 
@@ -28,6 +29,15 @@ def query_hash(text: str | None) -> str | None:
 FLUSH_SECONDS = 1.0   # how often an HTTP process publishes its counters for the others
 ACCESS_FLUSH_SECONDS = 1.0        # the access log is written out at least this often …
 ACCESS_BUFFER_BYTES = 64 * 1024   # … or when this much is waiting
+
+
+class Totals(TypedDict):
+    """The counters of Metrics, summed over processes: requests by (route, method, status), per-bucket
+    latency counts and latency sums by route."""
+
+    requests: dict[tuple[str, str, int], int]
+    buckets: dict[str, list[int]]
+    sums: dict[str, float]
 
 
 class Metrics:
@@ -48,6 +58,7 @@ class Metrics:
         self._publisher_pid: int | None = None
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
+        """Count one answered request and its duration (and start publishing, once per process, if shared)."""
         with self._lock:
             self.requests[(route, method, status)] += 1
             self.buckets[route][bisect.bisect_left(DURATION_BUCKETS, seconds)] += 1   # per bucket; summed at render
@@ -63,16 +74,19 @@ class Metrics:
                     "sums": dict(self.sums)}
 
     def publish(self) -> None:
-        """Write this process's counters where the other processes read them."""
+        """Write this process's counters where the other processes read them (only with a share_dir)."""
+        if self.share_dir is None:
+            raise RuntimeError("Metrics without a share_dir have no other processes to publish to")
         target = self.share_dir / f"{os.getpid()}.json"
         temporary = target.with_suffix(".tmp")
         temporary.write_text(json.dumps(self.snapshot()))
         os.replace(temporary, target)
 
-    def totals(self) -> tuple[dict, int]:
+    def totals(self) -> tuple[Totals, int]:
         """The counters of every process of this server, summed, and how many processes they came from."""
-        merged = {"requests": defaultdict(int), "buckets": defaultdict(lambda: [0] * (len(DURATION_BUCKETS) + 1)),
-                  "sums": defaultdict(float)}
+        merged: Totals = {"requests": defaultdict(int),
+                          "buckets": defaultdict(lambda: [0] * (len(DURATION_BUCKETS) + 1)),
+                          "sums": defaultdict(float)}
         snapshots = [self.snapshot()]
         if self.share_dir is not None:
             for path in self.share_dir.glob("*.json"):
@@ -91,6 +105,7 @@ class Metrics:
         return merged, len(snapshots)
 
     def render(self, quads: int | None) -> str:
+        """The Prometheus text exposition of every process's counters, with the store's size if given."""
         merged, processes = self.totals()
         lines = ["# HELP kg_http_requests_total HTTP requests answered, by route, method and status.",
                  "# TYPE kg_http_requests_total counter"]
@@ -159,7 +174,7 @@ class LineBuffer(logging.Handler):
     ACCESS_FLUSH_SECONDS or ACCESS_BUFFER_BYTES, whichever comes first (as nginx's `access_log … buffer=`), so
     that a request costs no system call. A process that is killed loses at most that last second of lines."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: TextIO):
         super().__init__()
         self.stream = stream
         self._lines: list[str] = []
@@ -169,6 +184,7 @@ class LineBuffer(logging.Handler):
         atexit.register(self.flush)
 
     def write_line(self, line: str) -> None:
+        """Add one line to the buffer; write the buffer out if it is full."""
         with self._buffer_lock:
             self._lines.append(line)
             self._size += len(line) + 1
@@ -179,9 +195,11 @@ class LineBuffer(logging.Handler):
             self._start_flusher()
 
     def emit(self, record: logging.LogRecord) -> None:
+        """A log record, formatted, as one buffered line."""
         self.write_line(self.format(record))
 
     def flush(self) -> None:
+        """Write out the buffered lines now (a stream that is gone is ignored: the server is stopping)."""
         with self._buffer_lock:
             lines, self._lines, self._size = self._lines, [], 0
         if lines:

@@ -39,7 +39,9 @@ def open_store(config: Config) -> Store:
 
 def built_version(store: EmbeddedStore) -> str:
     """The version `kg build` writes for the same graph (the hash of its canonical N-Quads)."""
-    return describe.nquads_hash(ox.serialize(pipeline.canonical(store.oxigraph), format=ox.RdfFormat.N_QUADS))
+    written = ox.serialize(pipeline.canonical(store.oxigraph), format=ox.RdfFormat.N_QUADS)
+    assert written is not None  # serialize() returns None only when given an output to write to
+    return describe.nquads_hash(written)
 
 
 def check_store_directory(config: Config) -> Path:
@@ -97,7 +99,7 @@ def _bounded(parts: Services) -> Callable[[str], Iterable[Any]]:
         answer = evaluator.evaluate(text, [], [], None, json_results.media_type, None)
         if answer.status != "ok":
             raise KgError(answer.message or answer.status)
-        return ox.parse_query_results(answer.body, format=json_results.writer)
+        return ox.parse_query_results(answer.body, format=json_results.results_format)
     return run
 
 

@@ -93,7 +93,9 @@ def _service_description(parts: Services, environ: dict, op: Operation) -> Reply
     graph = describe.service_description(queries.base_iri(environ), parts.store.named_graphs(),
                                          parts.config.write_token is not None,
                                          federated=bool(parts.config.allow_service))
-    return responses.ok(ox.serialize(graph, format=fmt.writer), fmt.content_type)
+    written = ox.serialize(graph, format=fmt.rdf_format)
+    assert written is not None  # serialize() returns None only when given an output to write to
+    return responses.ok(written, fmt.content_type)
 
 
 def check_write_token(config: Config, authorization: str | None) -> Reply | None:

@@ -44,7 +44,9 @@ class SupervisedServer(MPServer):
         self._sso = self.listening
         self._sso.set_inheritable(True)
         self._sfd = self._sso.fileno()
-        self._shd = SocketHolder(self._sfd, False, self.backlog)
+        # granian's stub declares no SocketHolder constructor (at run time it is (fd, uds, backlog)), and its
+        # AbstractServer sets `self._shd = None` in __init__ unannotated, so mypy types the attribute as None
+        self._shd = SocketHolder(self._sfd, False, self.backlog)  # type: ignore[call-arg, assignment]
         self._ssp = None
 
     def _serve_loop(self, spawn_target: Callable[..., Any], target_loader: Callable[..., Any]) -> None:
