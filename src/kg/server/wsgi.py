@@ -62,7 +62,9 @@ def _retirement(query_timeout: float) -> Callable[[], None]:
         backstop = threading.Timer(query_timeout + 1, os._exit, (1,))
         backstop.daemon = True
         backstop.start()
-        signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)   # the thread whose handler stops granian
+        main = threading.main_thread().ident
+        assert main is not None          # the main thread is running: it has its id
+        signal.pthread_kill(main, signal.SIGTERM)   # the thread whose handler stops granian
     return retire
 
 
@@ -107,7 +109,10 @@ def run(make_app: Callable[[], Flask], config: Config, listening: socket.socket)
     server.listening = listening
     gc.collect()
     gc.freeze()       # the loaded app and data stay out of the collector's scans (shorter pauses, fewer copied pages)
-    server.serve(target_loader=lambda *_: _front(loader(), config), wrap_loader=False)   # forks with the app loaded
+    # granian types target_loader as returning a callable, but an RSGI app may be an object with __rsgi__
+    # (granian.rsgi._callbacks_from_target), as BodyFront is
+    server.serve(target_loader=lambda *_: _front(loader(), config),  # type: ignore[arg-type]
+                 wrap_loader=False)                                   # forks with the app loaded
 
 
 def _front(app: Flask, config: Config) -> bodies.BodyFront:
