@@ -9,8 +9,11 @@ import pytest
 from kg.query.evaluator import Evaluator
 from kg.query.executor import ExecutorPool
 from kg.query.inline import InlineEvaluator
+from kg.store.embedded import EmbeddedStore
+from kg.store.protocol import Store
+from kg.store.remote import RemoteStore
 
-PAIRS = [(Evaluator, ExecutorPool), (Evaluator, InlineEvaluator)]
+PAIRS = [(Evaluator, ExecutorPool), (Evaluator, InlineEvaluator), (Store, EmbeddedStore), (Store, RemoteStore)]
 
 
 def _methods(protocol: type) -> list[str]:
