@@ -9,11 +9,13 @@ import pytest
 from kg.query.evaluator import Evaluator
 from kg.query.executor import ExecutorPool
 from kg.query.inline import InlineEvaluator
+from kg.server.limits import Admission, Cap, ConcurrencyCap, SharedCap, SharedThrottle, Throttle
 from kg.store.embedded import EmbeddedStore
 from kg.store.protocol import Store
 from kg.store.remote import RemoteStore
 
-PAIRS = [(Evaluator, ExecutorPool), (Evaluator, InlineEvaluator), (Store, EmbeddedStore), (Store, RemoteStore)]
+PAIRS = [(Evaluator, ExecutorPool), (Evaluator, InlineEvaluator), (Store, EmbeddedStore), (Store, RemoteStore),
+         (Cap, ConcurrencyCap), (Cap, SharedCap), (Admission, Throttle), (Admission, SharedThrottle)]
 
 
 def _methods(protocol: type) -> list[str]:
@@ -26,3 +28,11 @@ def test_each_member_keeps_the_protocol(protocol, cls):
     for name in _methods(protocol):
         mine, theirs = inspect.signature(getattr(protocol, name)), inspect.signature(getattr(cls, name))
         assert list(mine.parameters) == list(theirs.parameters), (cls.__name__, name)
+
+
+@pytest.mark.parametrize("elapsed, tokens, expected", [(0.0, 2.0, (1.0, 0.0)), (0.0, 0.5, (0.5, 0.25)),
+                                                         (10.0, 0.0, (2.0, 0.0)), (-1.0, 1.5, (0.5, 0.0))])
+def test_the_token_bucket_step(elapsed, tokens, expected):
+    """Refill at rate 2/s up to a burst of 3 (a clock that went back refills nothing), then take one token."""
+    from kg.server.limits import take_token
+    assert take_token(tokens, 100.0, 100.0 + elapsed, 2.0, 3) == expected

@@ -12,9 +12,40 @@ import threading
 import time
 import zlib
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, Protocol
 
 from kg.errors import KgError
+
+
+class Cap(Protocol):
+    """A limit on requests in flight: ConcurrencyCap in one process, SharedCap over forked processes."""
+
+    limit: int
+
+    def enter(self) -> bool:
+        """Take a slot if one is free: True to go ahead (then `leave` once done), False to refuse the request."""
+
+    def leave(self) -> None:
+        """Give back the slot an admitted request took with `enter`."""
+
+
+class Admission(Protocol):
+    """A per-client rate: Throttle in one process, SharedThrottle over forked processes."""
+
+    rate: float
+    burst: int
+
+    def admit(self, client: str, now: float | None = None) -> float:
+        """0 if the request may go ahead, else the seconds to wait before the next one will be admitted."""
+
+
+def take_token(tokens: float, last: float, now: float, rate: float, burst: int) -> tuple[float, float]:
+    """The token-bucket step, written once for both throttles: refill the bucket for the time since `last` (never
+    above `burst`), then take one token if there is one. Returns (tokens left, seconds to wait: 0 if admitted)."""
+    tokens = min(float(burst), tokens + max(0.0, now - last) * rate)
+    if tokens >= 1.0:
+        return tokens - 1.0, 0.0
+    return tokens, (1.0 - tokens) / rate
 
 
 class ConcurrencyCap:
@@ -50,13 +81,11 @@ class Throttle:
         now = time.monotonic() if now is None else now
         with self._lock:
             tokens, last = self._buckets.get(client, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[client] = (tokens - 1.0, now)
-                self._forget_idle()
-                return 0.0
+            tokens, wait = take_token(tokens, last, now, self.rate, self.burst)
             self._buckets[client] = (tokens, now)
-            return (1.0 - tokens) / self.rate
+            if wait == 0.0:
+                self._forget_idle()
+            return wait
 
     def _forget_idle(self) -> None:
         if len(self._buckets) > self.MAX_CLIENTS:
@@ -113,10 +142,9 @@ class SharedThrottle:
             tokens, last = self._BUCKET.unpack_from(table, offset)
             if last == 0.0:                       # never used: a full bucket
                 tokens, last = float(self.burst), now
-            tokens = min(float(self.burst), tokens + max(0.0, now - last) * self.rate)
-            admitted = tokens >= 1.0
-            self._BUCKET.pack_into(table, offset, tokens - 1.0 if admitted else tokens, now)
-        return 0.0 if admitted else (1.0 - tokens) / self.rate
+            tokens, wait = take_token(tokens, last, now, self.rate, self.burst)
+            self._BUCKET.pack_into(table, offset, tokens, now)
+        return wait
 
 
 class SharedCap:

@@ -15,6 +15,7 @@ from collections import defaultdict
 from json.encoder import encode_basestring_ascii as _encode_string
 from pathlib import Path
 from typing import TextIO, TypedDict
+from kg.files import write_atomically
 
 access_log = logging.getLogger("kg.access")
 
@@ -77,10 +78,7 @@ class Metrics:
         """Write this process's counters where the other processes read them (only with a share_dir)."""
         if self.share_dir is None:
             raise RuntimeError("Metrics without a share_dir have no other processes to publish to")
-        target = self.share_dir / f"{os.getpid()}.json"
-        temporary = target.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.snapshot()))
-        os.replace(temporary, target)
+        write_atomically(self.share_dir / f"{os.getpid()}.json", json.dumps(self.snapshot()))
 
     def totals(self) -> tuple[Totals, int]:
         """The counters of every process of this server, summed, and how many processes they came from."""

@@ -22,8 +22,8 @@ class Services:
     config: Config
     store: Store
     metrics: observe.Metrics
-    throttle: limits.Throttle | limits.SharedThrottle
-    cap: limits.ConcurrencyCap | limits.SharedCap
+    throttle: limits.Admission
+    cap: limits.Cap
     evaluator: Evaluator | None = None        # None: a remote store, which evaluates its queries itself
     cache: ResultCache | None = None          # None: a remote store, whose data can change without our knowing
     built_version: tuple[int, str] | None = None   # (store version at start, the version `kg build` writes for it)
