@@ -36,3 +36,24 @@ def test_the_token_bucket_step(elapsed, tokens, expected):
     """Refill at rate 2/s up to a burst of 3 (a clock that went back refills nothing), then take one token."""
     from kg.server.limits import take_token
     assert take_token(tokens, 100.0, 100.0 + elapsed, 2.0, 3) == expected
+
+
+def test_a_per_process_start_runs_once_here_and_again_in_a_forked_child():
+    """kg.forking.PerProcess: started once in this process; a forked child starts it anew on first use."""
+    import os
+    from kg.forking import PerProcess
+    started: list[int] = []
+    once = PerProcess(lambda: started.append(os.getpid()))
+    once.ensure()
+    once.ensure()
+    assert started == [os.getpid()] and once.here
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                   # the child: not started here yet, then started once
+        ok = not once.here
+        once.ensure()
+        once.ensure()
+        os.write(write, b"1" if ok and started[-1] == os.getpid() and len(started) == 2 else b"0")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 1) == b"1" and started == [os.getpid()]

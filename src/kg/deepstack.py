@@ -10,9 +10,9 @@ is reserved address space; only the pages a deep text really touches are ever co
 """
 from __future__ import annotations
 
-import os
 import threading
 from typing import Callable, ParamSpec, TypeVar
+from kg import forking
 
 ENGINE_STACK_BYTES = 512 * 1024 * 1024
 
@@ -62,7 +62,7 @@ def _fresh_lock_in_child() -> None:
     _creating = threading.Lock()
 
 
-os.register_at_fork(after_in_child=_fresh_lock_in_child)
+forking.renew_after_fork(_fresh_lock_in_child)
 
 
 def on_deep_stack() -> bool:

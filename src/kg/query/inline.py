@@ -18,7 +18,7 @@ import queue
 import threading
 from typing import Callable
 
-from kg import deepstack
+from kg import deepstack, forking
 from kg.query.executor import Answer, QueryTimeout, answer
 from kg.store.embedded import EmbeddedStore
 
@@ -44,7 +44,7 @@ class InlineEvaluator:
         self.store, self.threads, self.timeout, self.max_rows = store, max(1, threads), timeout, max_rows
         self.retire: Callable[[], None] = _cannot_retire    # the WSGI server's runner replaces this per process
         self.direct = False          # evaluate on the calling thread: set when the HTTP front keeps the deadline
-        self._pid: int | None = None
+        self._threads = forking.PerProcess(self._start_threads)
         self._retiring = False
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._lock = threading.Lock()
@@ -87,15 +87,13 @@ class InlineEvaluator:
         """Nothing to release: the threads are daemons and end with the process."""
 
     def _ensure_threads(self) -> None:
-        if self._pid == os.getpid():
-            return
-        with self._lock:                 # threads do not survive fork: start them in each process that serves
-            if self._pid != os.getpid():
-                self._jobs, self._retiring = queue.SimpleQueue(), False
-                for _ in range(self.threads):
-                    jobs = self._jobs
-                    deepstack.start(lambda: self._work(jobs), "kg-query")
-                self._pid = os.getpid()
+        self._threads.ensure()           # threads do not survive fork: start them in each process that serves
+
+    def _start_threads(self) -> None:
+        self._jobs, self._retiring = queue.SimpleQueue(), False
+        for _ in range(self.threads):
+            jobs = self._jobs
+            deepstack.start(lambda: self._work(jobs), "kg-query")
 
     @staticmethod
     def _work(jobs: queue.SimpleQueue[_Job]) -> None:

@@ -16,6 +16,7 @@ from json.encoder import encode_basestring_ascii as _encode_string
 from pathlib import Path
 from typing import TextIO, TypedDict
 from kg.files import write_atomically
+from kg import forking
 
 access_log = logging.getLogger("kg.access")
 
@@ -56,7 +57,7 @@ class Metrics:
         self.requests: dict[tuple[str, str, int], int] = defaultdict(int)
         self.buckets: dict[str, list[int]] = defaultdict(lambda: [0] * (len(DURATION_BUCKETS) + 1))
         self.sums: dict[str, float] = defaultdict(float)
-        self._publisher_pid: int | None = None
+        self._publisher = forking.PerProcess(self._start_publisher)
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         """Count one answered request and its duration (and start publishing, once per process, if shared)."""
@@ -64,8 +65,8 @@ class Metrics:
             self.requests[(route, method, status)] += 1
             self.buckets[route][bisect.bisect_left(DURATION_BUCKETS, seconds)] += 1   # per bucket; summed at render
             self.sums[route] += seconds
-        if self.share_dir is not None and self._publisher_pid != os.getpid():
-            self._start_publisher()
+        if self.share_dir is not None:
+            self._publisher.ensure()
 
     def snapshot(self) -> dict:
         """This process's counters, as JSON-ready data."""
@@ -128,12 +129,7 @@ class Metrics:
         return "\n".join(lines) + "\n"
 
     def _start_publisher(self) -> None:
-        """A daemon thread per process (threads do not survive fork) that publishes every FLUSH_SECONDS."""
-        with self._lock:
-            if self._publisher_pid == os.getpid():
-                return
-            self._publisher_pid = os.getpid()
-
+        """A daemon thread (one per process: forking.PerProcess) that publishes every FLUSH_SECONDS."""
         def loop() -> None:
             while True:
                 try:
@@ -178,7 +174,7 @@ class LineBuffer(logging.Handler):
         self._lines: list[str] = []
         self._size = 0
         self._buffer_lock = threading.Lock()
-        self._flusher_pid: int | None = None
+        self._flusher = forking.PerProcess(self._start_flusher)
         atexit.register(self.flush)
 
     def write_line(self, line: str) -> None:
@@ -189,8 +185,7 @@ class LineBuffer(logging.Handler):
             full = self._size >= ACCESS_BUFFER_BYTES
         if full:
             self.flush()
-        if self._flusher_pid != os.getpid():
-            self._start_flusher()
+        self._flusher.ensure()
 
     def emit(self, record: logging.LogRecord) -> None:
         """A log record, formatted, as one buffered line."""
@@ -208,11 +203,7 @@ class LineBuffer(logging.Handler):
                 pass                          # the stream is gone: the server is stopping
 
     def _start_flusher(self) -> None:
-        with self._buffer_lock:              # threads do not survive fork: one flusher in each process that logs
-            if self._flusher_pid == os.getpid():
-                return
-            self._flusher_pid = os.getpid()
-
+        """A daemon thread (one per process that logs: forking.PerProcess) that writes the buffer out."""
         def loop() -> None:
             while True:
                 time.sleep(ACCESS_FLUSH_SECONDS)

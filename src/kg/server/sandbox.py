@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import os
 import platform
 import sys
 import threading
 from dataclasses import dataclass
+from kg import forking
 
 __all__ = ["deny_network_sockets", "installed"]
 
@@ -74,7 +74,7 @@ def _fresh_lock() -> None:
     _lock = threading.Lock()       # a lock held by another thread at fork time would stay held in the child
 
 
-os.register_at_fork(after_in_child=_fresh_lock)
+forking.renew_after_fork(_fresh_lock)
 
 
 class SockFilter(ctypes.Structure):
