@@ -87,9 +87,14 @@ def _sent(send, headers: dict, body: bytes):
 
 def _answers(send) -> bool:
     """ASK {} answered 200, following Retry-After as a client would: a connection that reached a process in
-    the moment it retires (after a runaway query) is told to retry."""
+    the moment it retires (after a runaway query) is told to retry, or (if it was already accepted by the
+    process that is ending) reset, and an idempotent request is sent again."""
     for _ in range(5):
-        ok, head, answer = send("POST", "/sparql", QUERY, b"ASK {}")
+        try:
+            ok, head, answer = send("POST", "/sparql", QUERY, b"ASK {}")
+        except ConnectionError:
+            time.sleep(0.3)
+            continue
         if ok == 503 and "retry-after" in head:
             time.sleep(0.3)
             continue
