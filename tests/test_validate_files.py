@@ -128,13 +128,13 @@ def _hook() -> tuple[list[str], re.Pattern]:
 
 def test_the_pre_commit_hook_passes_on_the_projects_files_one_at_a_time_and_together():
     """Every file of the project the hook's pattern picks (data, ontology, shapes), as pre-commit passes them:
-    only the staged ones, so each alone, and all together."""
+    only the staged ones, so each data file alone (they are each other's context), and all together."""
     command, pattern = _hook()
     files = sorted(str(p.relative_to(ROOT)) for folder in ("data", "ontology", "shapes")
                    for p in (ROOT / folder).glob("*") if pattern.search(p.name))
     assert len(files) >= 5
     runs = [(chosen, subprocess.Popen([*command, *chosen], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      text=True)) for chosen in [*([f] for f in files), files]]
+                                      text=True)) for chosen in [*([f] for f in files if f.startswith("data/")), files]]
     for chosen, proc in runs:
         out, err = proc.communicate(timeout=180)
         assert proc.returncode == 0, (chosen, out[-2000:], err)
