@@ -177,3 +177,9 @@ def test_the_readme_ci_step_runs_as_written(tmp_path, broken):
     if broken:
         case = next(c for c in suite.findall("./testcase") if c.get("classname") == "cs:Summit-date-value")
         assert case.get("file") == "data/mine.trig" and int(case.get("line")) >= 1
+
+
+def test_context_without_files_is_refused(capsys):
+    """--context names the context of the files to validate; with none named it would be silently ignored."""
+    code = main(["validate", "--context", str(ROOT / "data" / "wikidata.trig")])
+    assert code == 2 and "--context" in capsys.readouterr().err

@@ -15,14 +15,13 @@ from typing import Iterable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.build import locate
-from kg.build import provenance
-from kg.build import shapes
+from kg.build import locate, provenance, shapes
+from kg.build.loading import parse_files
+from kg.build.pipeline import load_shapes
 from kg.config import Config
 from kg.errors import KgError
-from kg.build.loading import parse_files
-from kg.vocab import CASD, CS, OA, SH
 from kg.rdfconv import graph_of
+from kg.vocab import CASD, CS, OA, SH
 
 QUOTE_SHAPE = CS.QuoteMatchesSource                    # not a SHACL shape: the text lies outside the graph
 QUOTE_COMPONENT = CS.QuoteTextConstraintComponent
@@ -40,7 +39,6 @@ def validate_files(config: Config, files: list[Path], context: list[Path] | None
     written = {q.graph_name for q in file_quads}            # a file stands in for the graphs it writes
     context_quads = [q for q in parse_files(context_files) if q.graph_name not in written]
     ontology = graph_of(parse_files(config.ontology_files))
-    from kg.build.pipeline import load_shapes        # same layer; imported here so that build may import this module
     shapes_graph = load_shapes(shapes_files or config.shapes_files)
     union = graph_of(file_quads + context_quads)
     report = shapes.validate(union, shapes_graph, ontology)

@@ -43,6 +43,9 @@ def build(args: argparse.Namespace, config: Config) -> int:
 
 def validate(args: argparse.Namespace, config: Config) -> int:
     """`kg validate`: SHACL and quote checks of data files; 1 if they do not conform."""
+    if args.context is not None and not args.files:
+        raise KgError("--context is the context of the FILEs given; without FILE the project's data is validated "
+                      "on its own (name the files to validate)")
     files = args.files or config.data_files
     context = args.context if args.files else []
     report = checkfiles.validate_files(config, files, context, args.shapes)
