@@ -75,6 +75,13 @@ W3C_PROTOCOL = SHARED / "w3c" / "sparql" / "sparql11" / "protocol" / "manifest.t
 TOKEN = "test-write-token"
 
 
+def metric_samples(text: str) -> dict[tuple, float]:
+    """A Prometheus exposition, read by prometheus_client's own parser: {(name, sorted labels): value}."""
+    from prometheus_client.parser import text_string_to_metric_families
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
 def free_port() -> int:
     import socket
     with socket.socket() as s:

@@ -46,28 +46,47 @@ def test_slots_are_released_after_errors():
     assert client.get("/sparql?query=ASK%7B%7D").status_code == 200
 
 
+REQUESTS = "kg_http_requests_total"
+
+
+def _requests(route: str, method: str, status: int) -> tuple:
+    return (REQUESTS, (("method", method), ("route", route), ("status", str(status))))
+
+
 def test_metrics_count_requests_by_route_and_status():
+    from conftest import metric_samples
     client = create_app(Config(empty=True)).test_client()
     client.get("/sparql?query=ASK%7B%7D")
     client.get("/sparql?query=ASK%7B")
-    text = client.get("/metrics").get_data(as_text=True)
-    assert 'kg_http_requests_total{route="sparql",method="GET",status="200"} 1' in text
-    assert 'kg_http_requests_total{route="sparql",method="GET",status="400"} 1' in text
-    assert 'kg_http_request_duration_seconds_count{route="sparql"} 2' in text
-    assert "kg_store_quads 0" in text
-    buckets = [int(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-               if line.startswith('kg_http_request_duration_seconds_bucket{route="sparql"')]
+    answer = client.get("/metrics")
+    assert answer.content_type == "text/plain; version=0.0.4; charset=utf-8"
+    got = metric_samples(answer.get_data(as_text=True))
+    assert got[_requests("sparql", "GET", 200)] == 1 and got[_requests("sparql", "GET", 400)] == 1
+    assert got[("kg_http_request_duration_seconds_count", (("route", "sparql"),))] == 2
+    assert got[("kg_store_quads", ())] == 0 and got[("kg_http_processes", ())] == 1
+    assert got[("kg_http_throttled_total", ())] == 0
+    buckets = [v for (name, labels), v in got.items()
+               if name == "kg_http_request_duration_seconds_bucket" and ("route", "sparql") in labels]
     assert buckets == sorted(buckets) and buckets[-1] == buckets[-2] == 2      # cumulative, up to +Inf
 
 
+def test_metrics_of_two_apps_in_one_process_are_their_own():
+    """Outside kg serve's multiprocess mode, each app counts its own requests (tests, embedding applications)."""
+    from conftest import metric_samples
+    first, second = (create_app(Config(empty=True)).test_client() for _ in range(2))
+    first.get("/sparql?query=ASK%7B%7D")
+    assert metric_samples(first.get("/metrics").get_data(as_text=True))[_requests("sparql", "GET", 200)] == 1
+    assert _requests("sparql", "GET", 200) not in metric_samples(second.get("/metrics").get_data(as_text=True))
+
+
 def test_histogram_buckets_count_every_request_up_to_their_bound():
+    from conftest import metric_samples
     from kg.server.observe import DURATION_BUCKETS, Metrics
     metrics = Metrics()
     for seconds in (0.0005, 0.001, 0.003, 0.2, 99.0):
         metrics.observe("sparql", "GET", 200, seconds)
-    text = metrics.render(None)
-    got = {line.split('le="')[1].split('"')[0]: int(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-           if "_bucket{" in line}
+    got = {dict(labels)["le"]: v for (name, labels), v in metric_samples(metrics.render(None)).items()
+           if name.endswith("_bucket")}
     assert got["0.001"] == 2 and got["0.005"] == 3 and got["0.25"] == 4 and got["30.0"] == 4 and got["+Inf"] == 5
     assert len(got) == len(DURATION_BUCKETS) + 1
 
@@ -150,26 +169,75 @@ def test_several_http_processes_only_where_they_cannot_disagree():
     assert http_workers(Config(empty=True, http_workers=3)) == 3
 
 
-def test_an_app_made_for_several_processes_shares_its_limits_and_metrics():
-    from kg.server.limits import ConcurrencyCap, SharedCap, SharedThrottle
-    shared = create_app(Config(empty=True), processes=2)
-    parts = services(shared)
-    assert isinstance(parts.cap, SharedCap) and isinstance(parts.throttle, SharedThrottle)
-    assert parts.metrics.share_dir is not None and parts.processes == 2
-    single = services(create_app(Config(empty=True)))
-    assert isinstance(single.cap, ConcurrencyCap) and single.metrics.share_dir is None and single.processes == 1
-    assert [key for key in shared.extensions if key.startswith("kg")] == ["kg"]      # one typed entry, no string keys
-
-
-def test_an_app_made_for_another_number_of_processes_is_refused_not_patched():
-    """wsgi.run never changes the app it is given: one made for another number of processes is an error."""
+def test_an_app_for_several_processes_needs_prometheus_multiprocess_mode():
+    """Here prometheus_client keeps values in memory, so an app for two processes would count one: refused."""
     from kg.errors import KgError
-    from kg.server.wsgi import _for_processes
-    config = Config(empty=True, http_workers=2)
-    with pytest.raises(KgError, match="made for 1 HTTP process"):
-        _for_processes(create_app(config), config)
-    ready = create_app(config, processes=2)
-    assert _for_processes(ready, config) is ready
+    with pytest.raises(KgError, match="PROMETHEUS_MULTIPROC_DIR"):
+        create_app(Config(empty=True), processes=2)
+    single = services(create_app(Config(empty=True)))
+    assert single.processes == 1 and not single.metrics.shared
+    assert [key for key in create_app(Config(empty=True)).extensions if key.startswith("kg")] == ["kg"]
+
+
+def _in_multiprocess_mode(tmp_path, script: str) -> str:
+    """Run `script` in a fresh Python whose prometheus_client is in multiprocess mode, as under kg serve."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder)})
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_an_app_made_for_several_processes_shares_its_limits_and_metrics(tmp_path):
+    out = _in_multiprocess_mode(tmp_path, """
+        import pytest
+        from kg.config import Config
+        from kg.errors import KgError
+        from kg.server import create_app, services
+        from kg.server.limits import SharedCap, SharedThrottle
+        from kg.server.wsgi import _for_processes
+        config = Config(empty=True, http_workers=2)
+        parts = services(create_app(config, processes=2))
+        assert isinstance(parts.cap, SharedCap) and isinstance(parts.throttle, SharedThrottle), parts
+        assert parts.metrics.shared and parts.processes == 2
+        with pytest.raises(KgError, match="made for 1 HTTP process"):   # wsgi.run refuses, never patches
+            _for_processes(create_app(config), config)
+        ready = create_app(config, processes=2)
+        assert _for_processes(ready, config) is ready
+        print("checked")
+    """)
+    assert out.strip() == "checked"
+
+
+def test_metrics_of_several_processes_are_summed_and_outlive_them(tmp_path):
+    """Two forked processes count requests; a third, which counted none, reports both after they exited."""
+    from conftest import metric_samples
+    out = _in_multiprocess_mode(tmp_path, """
+        import os
+        from kg.server.observe import Metrics
+        metrics = Metrics()
+        for seconds in (0.002, 0.2):
+            child = os.fork()
+            if child == 0:
+                for _ in range(3):
+                    metrics.observe("sparql", "GET", 200, seconds)
+                metrics.observe("sparql", "GET", 429, seconds)
+                os._exit(0)
+            assert os.waitpid(child, 0)[1] == 0
+        print(metrics.render(7))
+    """)
+    got = metric_samples(out)
+    assert got[_requests("sparql", "GET", 200)] == 6 and got[_requests("sparql", "GET", 429)] == 2
+    assert got[("kg_http_request_duration_seconds_bucket", (("le", "0.0025"), ("route", "sparql")))] == 4
+    assert got[("kg_http_request_duration_seconds_count", (("route", "sparql"),))] == 8
+    assert got[("kg_http_throttled_total", ())] == 2
+    assert got[("kg_http_processes", ())] == 3                # the two that exited and the one that answers
+    assert got[("kg_store_quads", ())] == 7
 
 
 def test_read_only_server_with_preloaded_data(tmp_path):
@@ -214,34 +282,17 @@ def test_void_counting_obeys_the_query_timeout():
     assert r.status_code == 503 and b"ran longer than 0.05 s" in r.data
 
 
-def test_metrics_of_several_processes_are_summed(tmp_path):
-    from kg.server.observe import Metrics
-    first, second = Metrics(share_dir=tmp_path), Metrics(share_dir=tmp_path)
-    for _ in range(3):
-        first.observe("sparql", "GET", 200, 0.002)
-    (tmp_path / "1.json").write_text(json.dumps(first.snapshot()))     # as another process publishes it
-    second.observe("sparql", "GET", 200, 0.2)
-    text = second.render(None)
-    assert 'kg_http_requests_total{route="sparql",method="GET",status="200"} 4' in text
-    assert 'kg_http_request_duration_seconds_bucket{route="sparql",le="0.0025"} 3' in text
-    assert "kg_http_processes 2" in text
-
-
 def test_a_real_server_reports_the_requests_of_all_its_processes():
-    import re
-    import time
-    from conftest import http_sender, start_kg_serve, stop
+    from conftest import http_sender, metric_samples, start_kg_serve, stop
     proc, port = start_kg_serve("--empty", "--workers", "2", writable=False)
     try:
         send = http_sender(port)
         for i in range(40):                                   # a new connection each: both processes get some
             assert send("GET", f"/sparql?query=ASK%7B%7D%23{i}", {}, b"")[0] == 200
-        time.sleep(1.5)                                       # every process has published since
         seen = []
-        for _ in range(4):
-            text = send("GET", "/metrics", {}, b"")[2].decode()
-            total = re.search(r'kg_http_requests_total\{route="sparql",method="GET",status="200"\} (\d+)', text)
-            seen.append((int(total.group(1)), int(re.search(r"kg_http_processes (\d+)", text).group(1))))
+        for _ in range(4):                                    # whichever process answers: no wait, no staleness
+            got = metric_samples(send("GET", "/metrics", {}, b"")[2].decode())
+            seen.append((got[_requests("sparql", "GET", 200)], got[("kg_http_processes", ())]))
         assert all(n == 40 for n, _ in seen) and max(p for _, p in seen) == 2
     finally:
         stop(proc)

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from kg.commands.options import config_values
@@ -14,6 +17,7 @@ from kg.query import guard
 
 def serve(args: argparse.Namespace, config: Config) -> int:
     """Serve until stopped; a port already taken fails before the graph is built."""
+    metrics_folder()
     from kg.server import create_app, ops, wsgi
 
     config = settings(args, config)
@@ -31,6 +35,22 @@ def serve(args: argparse.Namespace, config: Config) -> int:
           f"{wsgi.http_workers(config)} HTTP process(es))", file=sys.stderr, flush=True)
     wsgi.run(make_app, config, listening)
     return 0
+
+
+def metrics_folder() -> None:
+    """Put prometheus_client in multiprocess mode, with a fresh folder of this server's own, before it is
+    imported: the HTTP processes are forked (and replaced), and /metrics sums the files each one writes."""
+    if "prometheus_client" in sys.modules:
+        raise KgError("prometheus_client was imported before kg serve could choose its multiprocess mode")
+    folder = tempfile.mkdtemp(prefix="kg-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder       # inherited by every process forked from this one
+    atexit.register(_remove_from, os.getpid(), folder)
+
+
+def _remove_from(owner: int, folder: str) -> None:
+    """At exit: remove the metrics folder, in the process that made it only (forked ones inherit atexit)."""
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def settings(args: argparse.Namespace, config: Config) -> Config:

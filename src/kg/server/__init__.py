@@ -104,14 +104,19 @@ def make_services(config: Config, store: Store | None = None, processes: int = 1
 
 
 def limits_for(config: Config, processes: int) -> dict[str, Any]:
-    """The metrics, throttle and cap of `processes` HTTP processes (Services fields): with several, they sum
-    their metrics and share their limits through a temporary folder, made now, before they are forked."""
+    """The metrics, throttle and cap of `processes` HTTP processes (Services fields): with several, they share
+    their limits through a temporary folder, made now, before they are forked, and their metrics are summed
+    by prometheus_client's multiprocess mode, which must have been chosen before it was imported."""
     if processes <= 1:
         return {"metrics": observe.Metrics(), "throttle": limits.Throttle(config.client_rate, config.client_burst),
                 "cap": limits.ConcurrencyCap(config.max_concurrent), "processes": 1}
+    if not observe.multiprocess_mode():
+        raise KgError(f"an app for {processes} HTTP processes sums their metrics with prometheus_client's "
+                      "multiprocess mode: set PROMETHEUS_MULTIPROC_DIR to an empty folder before kg.server is "
+                      "imported (kg serve does)")
     share = Path(tempfile.mkdtemp(prefix="kg-shared-"))
     atexit.register(shutil.rmtree, share, True)
-    return {"metrics": observe.Metrics(share_dir=share),
+    return {"metrics": observe.Metrics(),
             "throttle": limits.SharedThrottle(config.client_rate, config.client_burst, share / "throttle"),
             "cap": limits.SharedCap(config.max_concurrent, share / "in-flight", processes), "processes": processes}
 

@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 import atexit
-import bisect
 import functools
 import hashlib
-import itertools
-import json
 import logging
-import os
 import threading
 import time
-from collections import defaultdict
+from collections.abc import Iterator
 from json.encoder import encode_basestring_ascii as _encode_string
-from pathlib import Path
-from typing import TextIO, TypedDict
-from kg.files import write_atomically
+from typing import TextIO
+
+from prometheus_client import (CONTENT_TYPE_PLAIN_0_0_4, CollectorRegistry, Counter, Gauge, Histogram,
+                               generate_latest, values)
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+
 from kg import forking
 
 access_log = logging.getLogger("kg.access")
@@ -28,116 +29,71 @@ def query_hash(text: str | None) -> str | None:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] if text else None
 
 
-FLUSH_SECONDS = 1.0   # how often an HTTP process publishes its counters for the others
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4   # what render() writes: the Prometheus text format 0.0.4
 ACCESS_FLUSH_SECONDS = 1.0        # the access log is written out at least this often …
 ACCESS_BUFFER_BYTES = 64 * 1024   # … or when this much is waiting
 
 
-class Totals(TypedDict):
-    """The counters of Metrics, summed over processes: requests by (route, method, status), per-bucket
-    latency counts and latency sums by route."""
-
-    requests: dict[tuple[str, str, int], int]
-    buckets: dict[str, list[int]]
-    sums: dict[str, float]
+def multiprocess_mode() -> bool:
+    """Whether prometheus_client keeps its values in files that every process of this server sums: decided by
+    $PROMETHEUS_MULTIPROC_DIR when it is first imported (kg serve sets it, kg.commands.serve)."""
+    return values.ValueClass is not values.MutexValue
 
 
 class Metrics:
-    """Request counters and a latency histogram per route, written in the Prometheus text format.
+    """Request counters and a latency histogram per route, kept and exposed by prometheus_client.
 
-    With several HTTP processes, each publishes its counters to a shared folder (one JSON file per process,
-    replaced atomically, at most FLUSH_SECONDS old) and /metrics sums its own with every other file, so that a
-    scrape sees the whole server whichever process answers it. Files of processes that have exited stay: their
-    requests were answered, and counters never go down.
+    In multiprocess mode (every `kg serve`: its HTTP processes are forked and may be replaced) each process
+    writes its values to its own file in $PROMETHEUS_MULTIPROC_DIR on every request, and /metrics sums every
+    file, so a scrape sees the whole server whichever process answers it. Files of processes that have exited
+    stay: their requests were answered, and counters never go down. Otherwise (an app made in this process, as
+    tests and embedding applications do) the values are this object's own.
     """
 
-    def __init__(self, share_dir: Path | None = None):
-        self._lock = threading.Lock()
-        self.share_dir = share_dir
-        self.requests: dict[tuple[str, str, int], int] = defaultdict(int)
-        self.buckets: dict[str, list[int]] = defaultdict(lambda: [0] * (len(DURATION_BUCKETS) + 1))
-        self.sums: dict[str, float] = defaultdict(float)
-        self._publisher = forking.PerProcess(self._start_publisher)
+    def __init__(self) -> None:
+        self.shared = multiprocess_mode()
+        self._registry = None if self.shared else CollectorRegistry()     # in files, not in a registry
+        self.requests = Counter("kg_http_requests", "HTTP requests answered, by route, method and status.",
+                                ["route", "method", "status"], registry=self._registry)
+        self.durations = Histogram("kg_http_request_duration_seconds", "Time to answer a request, by route.",
+                                   ["route"], buckets=DURATION_BUCKETS, registry=self._registry)
+        self.throttled = Counter("kg_http_throttled",
+                                 "Requests refused with 429 because their client exceeded --client-rate.",
+                                 registry=self._registry)
+        self.processes = Gauge("kg_http_processes",
+                               "HTTP processes whose counters are included (the living and the exited).",
+                               registry=self._registry, multiprocess_mode="sum")
+        self._counted = forking.PerProcess(lambda: self.processes.set(1))
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
-        """Count one answered request and its duration (and start publishing, once per process, if shared)."""
-        with self._lock:
-            self.requests[(route, method, status)] += 1
-            self.buckets[route][bisect.bisect_left(DURATION_BUCKETS, seconds)] += 1   # per bucket; summed at render
-            self.sums[route] += seconds
-        if self.share_dir is not None:
-            self._publisher.ensure()
-
-    def snapshot(self) -> dict:
-        """This process's counters, as JSON-ready data."""
-        with self._lock:
-            return {"requests": [[*key, n] for key, n in self.requests.items()],
-                    "buckets": {route: list(counts) for route, counts in self.buckets.items()},
-                    "sums": dict(self.sums)}
-
-    def publish(self) -> None:
-        """Write this process's counters where the other processes read them (only with a share_dir)."""
-        if self.share_dir is None:
-            raise RuntimeError("Metrics without a share_dir have no other processes to publish to")
-        write_atomically(self.share_dir / f"{os.getpid()}.json", json.dumps(self.snapshot()))
-
-    def totals(self) -> tuple[Totals, int]:
-        """The counters of every process of this server, summed, and how many processes they came from."""
-        merged: Totals = {"requests": defaultdict(int),
-                          "buckets": defaultdict(lambda: [0] * (len(DURATION_BUCKETS) + 1)),
-                          "sums": defaultdict(float)}
-        snapshots = [self.snapshot()]
-        if self.share_dir is not None:
-            for path in self.share_dir.glob("*.json"):
-                if path.stem != str(os.getpid()):
-                    try:
-                        snapshots.append(json.loads(path.read_text()))
-                    except (OSError, ValueError):
-                        continue           # being replaced this instant: its next version counts
-        for snap in snapshots:
-            for route, method, status, n in snap["requests"]:
-                merged["requests"][(route, method, int(status))] += n
-            for route, counts in snap["buckets"].items():
-                merged["buckets"][route] = [a + b for a, b in zip(merged["buckets"][route], counts)]
-            for route, seconds in snap["sums"].items():
-                merged["sums"][route] += seconds
-        return merged, len(snapshots)
+        """Count one answered request and its duration."""
+        self._counted.ensure()
+        self.requests.labels(route, method, str(status)).inc()
+        self.durations.labels(route).observe(seconds)
+        if status == 429:
+            self.throttled.inc()
 
     def render(self, quads: int | None) -> str:
         """The Prometheus text exposition of every process's counters, with the store's size if given."""
-        merged, processes = self.totals()
-        lines = ["# HELP kg_http_requests_total HTTP requests answered, by route, method and status.",
-                 "# TYPE kg_http_requests_total counter"]
-        for (route, method, status), n in sorted(merged["requests"].items()):
-            lines.append(f'kg_http_requests_total{{route="{route}",method="{method}",status="{status}"}} {n}')
-        lines += ["# HELP kg_http_request_duration_seconds Time to answer a request, by route.",
-                  "# TYPE kg_http_request_duration_seconds histogram"]
-        for route, per_bucket in sorted(merged["buckets"].items()):
-            counts = list(itertools.accumulate(per_bucket))        # Prometheus buckets count everything up to `le`
-            for bound, n in zip(DURATION_BUCKETS, counts):
-                lines.append(f'kg_http_request_duration_seconds_bucket{{route="{route}",le="{bound}"}} {n}')
-            lines.append(f'kg_http_request_duration_seconds_bucket{{route="{route}",le="+Inf"}} {counts[-1]}')
-            lines.append(f'kg_http_request_duration_seconds_sum{{route="{route}"}} {merged["sums"][route]:.6f}')
-            lines.append(f'kg_http_request_duration_seconds_count{{route="{route}"}} {counts[-1]}')
-        throttled = sum(n for (_, _, status), n in merged["requests"].items() if status == 429)
-        lines += ["# HELP kg_http_throttled_total Requests refused with 429 because their client exceeded --client-rate.",
-                  "# TYPE kg_http_throttled_total counter", f"kg_http_throttled_total {throttled}"]
-        lines += ["# HELP kg_http_processes HTTP processes whose counters are included (the living and the exited).",
-                  "# TYPE kg_http_processes gauge", f"kg_http_processes {processes}"]
+        self._counted.ensure()
+        registry = CollectorRegistry()
+        if self.shared:
+            MultiProcessCollector(registry)        # every process's files, this one's included
         if quads is not None:
-            lines += ["# HELP kg_store_quads Quads in the store.", "# TYPE kg_store_quads gauge", f"kg_store_quads {quads}"]
-        return "\n".join(lines) + "\n"
+            registry.register(_Quads(quads))
+        own = generate_latest(self._registry) if self._registry is not None else b""
+        return (own + generate_latest(registry)).decode("utf-8")
 
-    def _start_publisher(self) -> None:
-        """A daemon thread (one per process: forking.PerProcess) that publishes every FLUSH_SECONDS."""
-        def loop() -> None:
-            while True:
-                try:
-                    self.publish()
-                except OSError:
-                    pass                   # the folder is gone: the server is stopping
-                time.sleep(FLUSH_SECONDS)
-        threading.Thread(target=loop, daemon=True, name="kg-metrics").start()
+
+class _Quads(Collector):
+    """The store's size, measured by the scrape."""
+
+    def __init__(self, quads: int):
+        self.quads = quads
+
+    def collect(self) -> Iterator[Metric]:
+        """One gauge: the quads in the store."""
+        yield GaugeMetricFamily("kg_store_quads", "Quads in the store.", value=self.quads)
 
 
 def log_request(method: str, path: str, status: int, seconds: float, size: int | None, client: str | None,

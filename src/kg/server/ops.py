@@ -17,7 +17,7 @@ from kg.build.loading import parse_files
 from kg.rdfconv import graph_of
 from kg.store.protocol import Store
 from kg.store.remote import Endpoints, RemoteStore
-from kg.server import responses
+from kg.server import observe, responses
 from kg.server.reply import Reply
 from kg.server.services import Services, services
 from kg.store.embedded import EmbeddedStore, memory_store
@@ -106,4 +106,4 @@ def _bounded(parts: Services) -> Callable[[str], Iterable[Any]]:
 def metrics() -> Reply:
     """The Prometheus metrics of every HTTP process of this server, with the store's size."""
     parts = services()
-    return responses.ok(parts.metrics.render(len(parts.store)), "text/plain; version=0.0.4; charset=utf-8")
+    return responses.ok(parts.metrics.render(len(parts.store)), observe.CONTENT_TYPE)
