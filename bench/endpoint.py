@@ -3,6 +3,7 @@
 Run by hand, not in CI:
     .venv/bin/python bench/endpoint.py --sizes 10000,100000 --clients 4 --seconds 10
     .venv/bin/python bench/endpoint.py --sizes 1000000 --rdflib-endpoint /path/to/venv/bin/rdflib-endpoint
+    .venv/bin/python bench/endpoint.py --sizes 10000 --baseline /tmp/before   # a change, before and after
 
 For each size it generates a graph of the casd ontology (summits, participations, people, states, issues in a
 SKOS hierarchy, decisions), starts each server on loopback with the same data (memory against memory: kg
@@ -188,18 +189,21 @@ def request(port: int, method: str, path: str, body: bytes, headers: dict) -> in
     return r.status
 
 
-def start_kg(nq: str, workdir: Path, extra: list[str] = ()) -> Server:
-    """kg serve --empty --preload: the data in memory, read-only (so it may use several HTTP processes)."""
+def start_kg(nq: str, workdir: Path, extra: list[str] = (), source: Path | None = None) -> Server:
+    """kg serve --empty --preload: the data in memory, read-only (so it may use several HTTP processes); from
+    another checkout's src/ if given (the baseline of a before/after comparison)."""
     port = free_port()
     path = workdir / "kg.nq"
     path.write_text(nq)
+    env = {k: v for k, v in os.environ.items() if k != "KG_WRITE_TOKEN"}
+    if source is not None:
+        env["PYTHONPATH"] = str(source / "src")            # ahead of this checkout's editable install
     proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--empty", "--preload", str(path), "--port", str(port),
                              "--client-rate", "inf",
                              "--max-concurrent", "64", *extra],
-                            env={k: v for k, v in os.environ.items() if k != "KG_WRITE_TOKEN"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_up(port, "/sparql", proc)
-    return Server("kg", proc, port, "/sparql")
+    return Server("kg" if source is None else "kg-baseline", proc, port, "/sparql")
 
 
 def start_oxigraph(nq: str) -> Server:
@@ -287,6 +291,9 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2, help="interleaved rounds per server and mode")
     ap.add_argument("--kg-args", default="", help="more arguments for kg serve, e.g. '--executors 2'")
     ap.add_argument("--rdflib-endpoint", help="path to an rdflib-endpoint executable (the Python anchor)")
+    ap.add_argument("--modes", default="distinct,repeated,sub-ms", help="which query mixes to run")
+    ap.add_argument("--baseline", type=Path, help="another checkout of this project (e.g. `git worktree add "
+                    "/tmp/before HEAD~1`): its kg serve runs too, interleaved, and kg/kg-baseline is printed")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     try:
@@ -295,6 +302,8 @@ def main() -> None:
             servers = []
             try:
                 servers += [start_kg(nq, work, args.kg_args.split()), start_oxigraph(nq)]
+                if args.baseline:
+                    servers.append(start_kg(nq, work, args.kg_args.split(), args.baseline))
                 if args.rdflib_endpoint:
                     servers.append(start_rdflib_endpoint(args.rdflib_endpoint, nq, work))
                 report(servers, size, nq, args)
@@ -308,10 +317,10 @@ def main() -> None:
 def report(servers: list[Server], size: int, nq: str, args) -> None:
     """Run both modes against every server, interleaved, and print the figures and ratios."""
     print(f"\n== {nq.count(chr(10))} triples, {args.clients} clients, {args.seconds:.0f} s x {args.rounds} rounds, memory stores")
-    for mode in ("distinct", "repeated", "sub-ms"):
+    for mode in args.modes.split(","):
         results = {s.name: [] for s in servers}
-        for _ in range(args.rounds):
-            for s in servers:                      # interleaved: kg, oxigraph, (rdflib), kg, …
+        for round_ in range(args.rounds):
+            for s in servers if round_ % 2 == 0 else servers[::-1]:   # interleaved, the order reversed each round
                 results[s.name].append(run_clients(s, size, args.clients, args.seconds, mode))
         summary = {}
         for s in servers:
@@ -327,6 +336,12 @@ def report(servers: list[Server], size: int, nq: str, args) -> None:
             ceiling = run_clients(anchor, size, args.clients, args.seconds, "ceiling")["rps"]
             print(f"  {mode:9} ceiling of these clients: {ceiling:.0f} req/s (ASK {{}} against oxigraph); "
                   f"3x oxigraph would need {3 * ox['rps']:.0f} ({3 * ox['rps'] / ceiling:.1f}x the ceiling)")
+        if "kg-baseline" in summary:
+            base = summary["kg-baseline"]
+            paired = sorted(a["rps"] / b["rps"] for a, b in zip(results["kg"], results["kg-baseline"]))
+            print(f"  {mode:9} kg/kg-baseline: throughput {kg['rps'] / base['rps']:.3f}x, p50 {kg['p50'] / base['p50']:.2f}x, "
+                  f"p99 {kg['p99'] / base['p99']:.2f}x; per round {statistics.median(paired):.3f}x "
+                  f"(from {paired[0]:.3f}x to {paired[-1]:.3f}x over {len(paired)} rounds)")
         if "rdflib-endpoint" in summary:
             print(f"  {mode:9} kg/rdflib-endpoint: throughput {kg['rps'] / summary['rdflib-endpoint']['rps']:.1f}x")
     for s in servers:
