@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.build import shapes
-from kg.commands import graph, serve, wikidata
+from kg.commands import graph, ingest, serve, wikidata
 from kg.commands.options import add_config_options
 from kg.config import Config
 from kg.errors import KgError, ValidationFailed
@@ -94,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     en.add_argument("--out", type=Path, help=f"graph file to write (default: data/{WIKIDATA_FILE})")
     _wikidata_options(en)
     en.set_defaults(run=wikidata.enrich)
+
+    qt = sub.add_parser("quote", help="print the selector (exact words, context, offsets) of a phrase in a source text, as TriG")
+    qt.add_argument("source", type=Path, metavar="SOURCE.txt")
+    qt.add_argument("phrase")
+    qt.add_argument("--occurrence", type=int, metavar="N", help="which occurrence (from 1) when the phrase occurs more than once")
+    qt.set_defaults(run=ingest.quote)
 
     e = sub.add_parser("examples", help="list the shipped example queries")
     e.set_defaults(run=graph.list_examples)
