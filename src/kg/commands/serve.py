@@ -39,9 +39,10 @@ def serve(args: argparse.Namespace, config: Config) -> int:
 
 def metrics_folder() -> None:
     """Put prometheus_client in multiprocess mode, with a fresh folder of this server's own, before it is
-    imported: the HTTP processes are forked (and replaced), and /metrics sums the files each one writes."""
+    imported: the HTTP processes are forked (and replaced), and /metrics sums the files each one writes.
+    Where it was imported already, its mode stands, and create_app refuses an app for several processes."""
     if "prometheus_client" in sys.modules:
-        raise KgError("prometheus_client was imported before kg serve could choose its multiprocess mode")
+        return       # chosen already (kg serve called in-process): an app for several processes is then refused
     folder = tempfile.mkdtemp(prefix="kg-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder       # inherited by every process forked from this one
     atexit.register(_remove_from, os.getpid(), folder)
