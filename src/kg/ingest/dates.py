@@ -1,0 +1,107 @@
+"""Turkish date expressions, each as an RDF literal at the precision the text states, with its span.
+
+"6 Ağustos 2021" → xsd:date; "Mart 2018'de", "Kasım 2025" → xsd:gYearMonth; "2018de", "2018'de",
+"2018 yılında" → xsd:gYear; "15-16 Kasım" and "15 Mart" take their year from the text's own dates;
+"30 Kasım 2019 08:32" at the head of a text is its dateline; "24.09.2021" is a date.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+from kg.ingest.turkish import fold
+
+MONTHS = {"ocak": 1, "şubat": 2, "mart": 3, "nisan": 4, "mayıs": 5, "haziran": 6, "temmuz": 7, "ağustos": 8,
+          "eylül": 9, "ekim": 10, "kasım": 11, "aralık": 12}
+_MONTH = "(?P<month>" + "|".join(MONTHS) + ")"
+_SUFFIX = r"(?:'?(?:da|de|ta|te|dan|den|tan|ten|daki|deki|ın|in|un|ün|nın|nin|a|e|ya|ye|ı|i|u|ü|yı|yi))?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_END = r"(?![\w-])"
+
+# Most specific first; a span taken by one form is not read again by a later one.
+_FORMS: list[tuple[str, re.Pattern[str]]] = [
+    ("range", re.compile(rf"(?<![\w.])(?P<day>\d{{1,2}})\s*[-–]\s*(?P<day2>\d{{1,2}})\s+{_MONTH}{_SUFFIX}"
+                         rf"(?:\s+{_YEAR}{_SUFFIX})?{_END}")),
+    ("date", re.compile(rf"(?<![\w.])(?P<day>\d{{1,2}})\s+{_MONTH}\s+{_YEAR}{_SUFFIX}"
+                        rf"(?:\s+(?P<time>\d{{1,2}}[:.]\d\d))?(?:\s+tarihinde)?{_END}")),
+    ("numeric", re.compile(rf"(?<![\w.])(?P<day>\d{{1,2}})\.(?P<mnum>\d{{1,2}})\.{_YEAR}{_END}")),
+    ("month", re.compile(rf"(?<![\w.])(?P<day>\d{{1,2}})\s+{_MONTH}{_SUFFIX}{_END}")),
+    ("yearmonth", re.compile(rf"(?<![\w.\d]){_MONTH}\s+{_YEAR}{_SUFFIX}(?:\s+(?:ayında|ayı))?{_END}")),
+    ("year", re.compile(rf"(?<![\w.\d-]){_YEAR}(?:\s+yıl(?:ı|ında|ının|ındaki))?{_SUFFIX}(?![\w]|\s*[-–]\s*\d)")),
+]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date in the text: its span, its value at the stated precision, and (for "15-16 Kasım") the last day."""
+
+    start: int
+    end: int
+    value: Literal
+    precision: str                    # "day", "month" or "year"
+    until: Literal | None = None      # the last day of a range
+    dateline: bool = False            # the date at the head of the text (its publication)
+    year_from_context: bool = False   # the year is not written here; it comes from the text's other dates
+
+
+def _date(year: int, month: int, day: int) -> Literal | None:
+    try:
+        import datetime
+        datetime.date(year, month, day)
+    except ValueError:
+        return None
+    return Literal(f"{year:04d}-{month:02d}-{day:02d}", datatype=XSD.date)
+
+
+def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
+    """Every date expression of the text, in order. A day and month without a year take the year of the
+    nearest dated expression before it (else after it, else `default_year`); without any, they are left out."""
+    folded = fold(text)
+    taken: list[tuple[int, int]] = []
+    raw: list[tuple[str, re.Match[str]]] = []
+    for kind, pattern in _FORMS:
+        for m in pattern.finditer(folded):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            raw.append((kind, m))
+    raw.sort(key=lambda km: km[1].start())
+    years = [(m.start(), int(m.group("year"))) for _, m in raw if m.groupdict().get("year")]
+    head = len(text) - len(text.lstrip())
+    out: list[DateMention] = []
+    for kind, m in raw:
+        g = m.groupdict()
+        year = int(g["year"]) if g.get("year") else _context_year(m.start(), years, default_year)
+        if year is None:
+            continue
+        month = MONTHS[g["month"]] if g.get("month") else int(g["mnum"]) if g.get("mnum") else None
+        end = m.end()
+        if kind == "year":
+            out.append(DateMention(m.start(), end, Literal(str(year), datatype=XSD.gYear), "year"))
+        elif kind == "yearmonth" and month:
+            out.append(DateMention(m.start(), end, Literal(f"{year:04d}-{month:02d}", datatype=XSD.gYearMonth),
+                                   "month"))
+        elif month:
+            value = _date(year, month, int(g["day"]))
+            until = _date(year, month, int(g["day2"])) if g.get("day2") else None
+            if value is None or (g.get("day2") and until is None):
+                continue
+            dateline = kind == "date" and m.start() == head and text[end:end + 1] in ("\n", "")
+            out.append(DateMention(m.start(), end, value, "day", until, dateline, not g.get("year")))
+    return out
+
+
+def _context_year(at: int, years: list[tuple[int, int]], default: int | None) -> int | None:
+    before = [y for s, y in years if s < at]
+    after = [y for s, y in years if s > at]
+    return before[-1] if before else after[0] if after else default
+
+
+def dateline(text: str) -> DateMention | None:
+    """The date the text opens with on a line of its own ("30 Kasım 2019 08:32"), if it has one."""
+    for d in find_dates(text):
+        return d if d.dateline else None
+    return None
