@@ -101,6 +101,16 @@ def build_parser() -> argparse.ArgumentParser:
     qt.add_argument("--occurrence", type=int, metavar="N", help="which occurrence (from 1) when the phrase occurs more than once")
     qt.set_defaults(run=ingest.quote)
 
+    ig = sub.add_parser("ingest", help="propose quoted facts from a Turkish text for review, or --accept reviewed proposals")
+    ig.add_argument("source_text", nargs="?", type=Path, metavar="SOURCE.txt")
+    ig.add_argument("--url", help="where the text was published")
+    ig.add_argument("--publisher", metavar="NAME", help="who published it")
+    ig.add_argument("--published", metavar="DATE", help="publication date, YYYY-MM-DD, YYYY-MM or YYYY (if known)")
+    ig.add_argument("--out", type=Path, help="proposals file to write (default: SOURCE.proposals.trig here; never under data/)")
+    ig.add_argument("--accept", type=Path, metavar="PROPOSALS.trig", help="move the facts left in a reviewed proposals file into data/")
+    ig.add_argument("--source", type=Path, metavar="SOURCE.txt", help="with --accept: the text the quotes are checked against")
+    ig.set_defaults(run=ingest.ingest)
+
     e = sub.add_parser("examples", help="list the shipped example queries")
     e.set_defaults(run=graph.list_examples)
     return p

@@ -1,0 +1,262 @@
+"""Rules that find the facts of a meeting in a Turkish news or analysis text, each with the span it came from."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.term import Node
+
+from kg.ingest import dates as dating
+from kg.ingest import meetings, turkish
+from kg.ingest.gazetteer import Gazetteer, Mention
+from kg.vocab import BASE, CASD, RES
+
+SERIES = RES["series"]["central-asia-consultative-meetings"]
+OUTCOME = RES.get("outcome", Namespace(f"{BASE}outcome/"))    # vocab.py names it once the model has it
+PLACE = CASD.location                                           # the ontology's property for where a meeting was
+_OFFICE = re.compile(r"(?:(?P<kurucu>kurucu)\s+)?(?P<office>cumhurbaşkanı|devlet\s+başkanı|meclis\s+başkanı|"
+                     r"başbakanı?|dışişleri\s+bakanı)(?=\s)")
+_DOCS = [(re.compile(r"ortak\s+bildiri\w*"), CASD.JointStatement), (re.compile(r"(?:bildiri|deklarasyon)\w*"),
+         CASD.Declaration), (re.compile(r"karar(?:ı|lar\w*)(?=\s)"), CASD.Decision),
+         (re.compile(r"çağrı\w*"), CASD.Declaration), (re.compile(r"tedbirler\w*"), CASD.Decision)]
+_ADOPTED = re.compile(r"imzala|onayla|kabul\s+edil")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One proposed fact: the triple, the span of the text that states it, the rule, and how it is read."""
+
+    kind: str                      # meeting, date, place, host, participant, role, issue, document
+    subject: URIRef
+    predicate: URIRef
+    object: Node
+    start: int
+    end: int
+    rule: str
+    reading: URIRef = CASD.Stated
+    comment: str = ""
+
+
+@dataclass
+class Extraction:
+    """The facts found in one text, and the entities they name that the graph does not know yet."""
+
+    facts: list[Fact] = field(default_factory=list)
+    new: dict[URIRef, tuple[URIRef, str]] = field(default_factory=dict)    # iri → (class, Turkish label)
+
+    def add(self, fact: Fact) -> None:
+        """Keep the fact unless the same triple is already proposed."""
+        if not any((f.subject, f.predicate, f.object) == (fact.subject, fact.predicate, fact.object)
+                   for f in self.facts):
+            self.facts.append(fact)
+
+
+@dataclass
+class _Meeting:
+    ordinal: int | None
+    spans: list[tuple[int, int]] = field(default_factory=list)       # anchors
+    clauses: list[tuple[int, int]] = field(default_factory=list)
+    held: list[bool] = field(default_factory=list)                    # False: a clause that says it was put off
+    postponed: bool = False
+    date: dating.DateMention | None = None
+    place: Mention | None = None
+    host: tuple[URIRef, int, int, str, URIRef] | None = None          # state, span, rule, reading
+    iri: URIRef | None = None
+
+
+def extract(text: str, gaz: Gazetteer) -> Extraction:
+    """The facts of the meetings the text speaks of, and of who took part in them, in what role and office."""
+    folded = turkish.fold(text)
+    found = Extraction()
+    anchors = meetings.anchors(text)
+    all_dates = dating.find_dates(text)
+    names = gaz.find(text)
+    by_ordinal: dict[int | None, _Meeting] = {}
+    for a in anchors:
+        if a.ordinal is not None:
+            m = by_ordinal.setdefault(a.ordinal, _Meeting(a.ordinal))
+            m.spans.append((a.start, a.end))
+            m.clauses.append(meetings.clause(text, a, anchors))
+            m.held.append(True)
+    postponed = [m for m in by_ordinal.values() if any(re.search(r"ertelen", folded[s:e]) for s, e in m.clauses)]
+    for m in postponed:
+        m.postponed = True
+        m.held = [not re.search(r"ertelen", folded[s:e]) for s, e in m.clauses]
+    main = max(by_ordinal.values(), key=lambda m: m.ordinal or 0) if by_ordinal else _Meeting(None)
+    by_ordinal.setdefault(main.ordinal, main)
+    for a in anchors:
+        if a.ordinal is None:
+            target = postponed[-1] if a.postponed_ref and postponed else main
+            s, e = meetings.clause(text, a, anchors)
+            target.spans.append((a.start, a.end))
+            target.clauses.append((s, e))
+            target.held.append(a.postponed_ref or not re.search(r"ertelen", folded[s:e]))
+    for m in by_ordinal.values():
+        _when_and_where(text, folded, m, all_dates, names, gaz, found)
+    dl = dating.dateline(text)
+    if main.date is None and dl is not None and main.spans:
+        month = Literal(str(dl.value)[:7], datatype=XSD.gYearMonth)
+        main.date = dating.DateMention(dl.start, dl.end, month, "month", dateline=True)
+    for m in by_ordinal.values():
+        if m.spans:
+            _identify(m, gaz, text, found)
+    if main.iri is not None:
+        _people(text, folded, main, names, gaz, found)
+        _issues(text, folded, main, gaz, found)
+        _documents(text, folded, main, found)
+    return found
+
+
+def _when_and_where(text: str, folded: str, m: _Meeting, all_dates: list[dating.DateMention],
+                    names: list[Mention], gaz: Gazetteer, found: Extraction) -> None:
+    """The meeting's date and place: in its clauses, after its anchor first, else before it."""
+    for (cs, ce), (as_, ae), held in zip(m.clauses, m.spans, m.held):
+        if not held:
+            continue
+        ds = [d for d in all_dates if cs <= d.start < ce and not d.dateline
+              and not re.match(r"\s*dönem", folded[d.end:d.end + 12])]
+        ds = [d for d in ds if d.start >= ae] or [d for d in ds if d.end <= as_][-1:]
+        for d in ds[:1]:
+            if m.date is None or _precision(d) > _precision(m.date):
+                m.date = d
+        capital = re.compile(r"(?P<state>\S+?)'?(?:ın|in|nın|nin|un|ün)\s+başkenti\s+(?P<city>[^\W\d_][\w]*)")
+        for c in capital.finditer(folded, cs, ce):
+            state = next((n for n in names if n.kind == "state" and n.start == c.start("state")), None)
+            city_word = text[c.start("city"):c.end("city")]
+            city_name, city_suffix = turkish.split_suffix(city_word)
+            city = next((n for n in names if n.kind in ("city", "place") and n.start == c.start("city")), None)
+            if city is None:
+                iri = RES["place"][turkish.ascii_slug(city_name)]
+                city = Mention(c.start("city"), c.start("city") + len(city_name), iri, "city", city_suffix,
+                               new=iri not in gaz.entries, label=city_name)
+                if city.new:
+                    found.new[iri] = (CASD.City, city_name)
+            m.place = m.place or city
+            if state is not None and m.host is None:
+                m.host = (state.iri, c.start(), c.start("city") + len(city_name), "capital-of-state",
+                          CASD.CuratorReading)
+        if m.place is None:
+            locs = [n for n in names if cs <= n.start < ce and n.kind in ("city", "state")
+                    and (turkish.is_locative(n.suffix) or not n.suffix and
+                         re.match(r"\s+(?:gerçekleş|yapıl|düzenlen)", folded[n.end:n.end + 16]))]
+            locs = [n for n in locs if n.start >= ae] or [n for n in locs if n.end <= as_][-1:]
+            if locs:
+                m.place = locs[0]
+        host = re.search(r"(?P<name>\S+?)'?(?:ın|in|nın|nin|un|ün)\s+ev\s+sahipliğinde", folded[cs:ce])
+        if host:
+            state = next((n for n in names if n.kind == "state" and n.start == cs + host.start()), None)
+            if state is not None:
+                m.host = (state.iri, cs + host.start(), cs + host.end(), "ev-sahipliginde", CASD.Stated)
+    if m.host is None and m.place is not None:
+        state_iri = m.place.iri if m.place.kind == "state" else gaz.city_state.get(m.place.iri)
+        if state_iri is not None:
+            m.host = (state_iri, m.place.start, m.place.end, "host-is-state-of-place", CASD.CuratorReading)
+
+
+def _precision(d: dating.DateMention) -> int:
+    return {"year": 1, "month": 2, "day": 3}[d.precision]
+
+
+def _identify(m: _Meeting, gaz: Gazetteer, text: str, found: Extraction) -> None:
+    """The meeting's IRI (the graph's meeting of that ordinal, else one made from year and host state) and the
+    facts that it is a meeting of the series, its ordinal, date, place and host state."""
+    year = str(m.date.value)[:4] if m.date else None
+    host = m.host[0] if m.host else None
+    if m.ordinal in gaz.summits:
+        m.iri = gaz.summits[m.ordinal]
+    else:
+        known = [s for s, y in gaz.summit_years.items() if year and y == year]
+        if len(known) == 1:
+            m.iri = known[0]
+        elif year and host:
+            m.iri = RES["summit"][f"{year}-{str(host).rsplit('/', 1)[-1]}"]
+        elif m.ordinal is not None:
+            m.iri = RES["summit"][f"meeting-{m.ordinal}"]
+        else:
+            return
+        if m.iri not in gaz.entries:
+            found.new[m.iri] = (CASD.Summit, f"{m.ordinal or '?'}. İstişare Toplantısı")
+    s, e = m.spans[0]
+    found.add(Fact("meeting", m.iri, RDF.type, CASD.Summit, s, e, "meeting-word"))
+    found.add(Fact("meeting", m.iri, CASD.partOfSeries, SERIES, s, e, "meeting-word"))
+    if m.ordinal is not None:
+        found.add(Fact("meeting", m.iri, CASD.ordinal, Literal(m.ordinal, datatype=XSD.integer), s, e, "ordinal"))
+    if m.date is not None and m.date.dateline:
+        found.add(Fact("date", m.iri, CASD.date, m.date.value, m.date.start, m.date.end, "dateline-month",
+                       CASD.CuratorReading, "The month of the report's dateline; the text does not date the meeting "
+                                            "itself."))
+    elif m.date is not None:
+        found.add(Fact("date", m.iri, CASD.date, m.date.value, m.date.start, m.date.end, f"date-{m.date.precision}"))
+    if m.place is not None:
+        found.add(Fact("place", m.iri, PLACE, m.place.iri, m.place.start, m.place.end + len(m.place.suffix) +
+                       (1 if text[m.place.end:m.place.end + 1] == "'" else 0), "place-locative"))
+    if m.host is not None:
+        state, hs, he, rule, reading = m.host
+        found.add(Fact("host", m.iri, CASD.hostState, state, hs, he, rule, reading,
+                       "" if reading == CASD.Stated else "The host state is read as the state of the meeting's place."))
+
+
+def _people(text: str, folded: str, m: _Meeting, names: list[Mention], gaz: Gazetteer, found: Extraction) -> None:
+    """Participations: people named in a sentence about the meeting that says who took part, chaired or hosted."""
+    from kg.ingest.people import participations
+    participations(text, folded, m.iri, m.clauses, m.date, names, gaz, found)
+
+
+def _issues(text: str, folded: str, m: _Meeting, gaz: Gazetteer, found: Extraction) -> None:
+    """Agenda issues (the graph's casd:Issue labels, matched by stem) in the sentences about the meeting."""
+    if m.iri is None:
+        return
+    words = turkish.words(text)
+    clauses = set(m.clauses) | {(s, e) for s, e in meetings.sentences(text)
+                                if re.search(r"görüşül|ele\s+alın", folded[s:e])}
+    candidates: list[tuple[int, int, URIRef]] = []
+    for entry in gaz.of_kind("issue"):
+        for label in entry.labels:
+            stems = [turkish.stem(w) for w in turkish.fold(label).split()]
+            if not stems or len(stems) > 4 or sum(len(x) for x in stems) < 6:
+                continue
+            for cs, ce in sorted(clauses):
+                inside = [w for w in words if cs <= w[0] < ce]
+                for i in range(len(inside) - len(stems) + 1):
+                    window = inside[i:i + len(stems)]
+                    if all(w[2].startswith(st) for w, st in zip(window, stems)):
+                        candidates.append((window[0][0], window[-1][1], entry.iri))
+    taken: list[tuple[int, int]] = []
+    for s, e, iri in sorted(set(candidates), key=lambda c: (c[0] - c[1], c[0], str(c[2]))):
+        if not any(s < te and ts < e for ts, te in taken):
+            taken.append((s, e))
+            found.add(Fact("issue", m.iri, CASD.discussed, iri, s, e, "issue-label-stems"))
+
+
+def _documents(text: str, folded: str, m: _Meeting, found: Extraction) -> None:
+    """Documents signed or adopted: "ortak bildiriyi … imzaladı", "… kararı imzaladı", "tedbirler onaylandı"."""
+    if m.iri is None:
+        return
+    year = str(m.date.value)[:4] if m.date else "undated"
+    for cs, ce in sorted(set(m.clauses)):
+        if not _ADOPTED.search(folded, cs, ce):
+            continue
+        taken: list[tuple[int, int]] = []
+        for pattern, cls in _DOCS:
+            for d in pattern.finditer(folded, cs, ce):
+                if any(d.start() < e and s < d.end() for s, e in taken):
+                    continue
+                start = _phrase_start(folded, cs, d.start())
+                taken.append((start, d.end()))
+                phrase = text[start:d.end()]
+                iri = OUTCOME[f"{year}-{'-'.join(turkish.ascii_slug(phrase.replace(chr(39), '')).split('-')[:6])}"]
+                found.new[iri] = (cls, phrase)
+                found.add(Fact("document", iri, RDF.type, cls, start, d.end(), "document-noun"))
+                found.add(Fact("document", m.iri, CASD.adopted, iri, start, d.end(), "document-adopted"))
+                found.add(Fact("document", iri, RDFS.label, Literal(phrase, lang="tr"), start, d.end(), "document-noun"))
+
+
+def _phrase_start(folded: str, floor: int, at: int) -> int:
+    """Where the noun phrase before a document noun begins: after the last comma, "ve" or clause word."""
+    cuts = list(re.finditer(r",|(?<!\w)(?:ve|ile|sonunda|ayrıca)(?!\w)", folded[floor:at]))
+    start = floor + (cuts[-1].end() if cuts else 0)
+    while start < at and not folded[start].isalnum():
+        start += 1
+    return start
