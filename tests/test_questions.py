@@ -4,6 +4,7 @@ from __future__ import annotations
 from kg.query import examples
 from kg.query.results import rows
 from kg.store.embedded import query
+from test_wikidata_head_of_state import test_head_of_host_state  # noqa: E402,F401  (head-of-host-state: tested on its own graph of the seven meetings)
 
 R = "https://w3id.org/casd/"
 

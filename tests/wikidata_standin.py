@@ -1,6 +1,13 @@
-"""A local HTTP server that answers like the Wikidata services, from the recorded facts in tests/wikidata/.
+"""A local HTTP server that answers like the Wikidata services, from the recorded facts in data/wikidata-recorded/.
 
-Same requests, same response formats (see tests/wikidata/SOURCES.md, "Wire formats"):
+It declares itself: every entity it answers carries a `recorded` member (which real Wikidata never sends) naming
+the recorded facts and the public source of each of the item's facts, and no revision or modification time it
+does not know; each statement cites its source as a reference URL (P854), in Wikidata's own reference format. So
+`kg link` and `kg enrich` write where the facts really came from. `StandIn(impersonate=True)` answers as Wikidata
+itself would (a revision, a modification time, no `recorded` member), for the tests of the path that reads the
+real Wikidata; nothing it answers that way is shipped.
+
+Same requests, same response formats (see data/wikidata-recorded/SOURCES.md, "Wire formats"):
 - `GET /w/api.php?action=wbsearchentities&search=…&language=…` → `searchinfo`, `search` hits (id, title, pageid,
   display, repository, url, concepturi, label, match {type, language, text}, aliases), `success`. A hit is an item
   with a label or alias in the asked language (or English, the fallback) of which every searched word starts a word.
@@ -8,7 +15,7 @@ Same requests, same response formats (see tests/wikidata/SOURCES.md, "Wire forma
   lastrevid, modified, type, id, labels, aliases, claims with qualifiers), a redirect answered with its target
   under the asked id plus `redirects {from, to}`, a missing item as `{"id", "missing": ""}`; `success`.
 - `GET|POST /sparql` → SPARQL 1.1 results (JSON by default, XML on request) evaluated by pyoxigraph over the facts
-  in Wikidata's RDF model (wd:, wdt:, p:, ps:, pq:, rdfs:label, schema:version on the data node).
+  in Wikidata's RDF model (wd:, wdt:, p:, ps:, pq:, rdfs:label; schema:version on the data node when impersonating).
 - Errors as the API gives them: unknown action or malformed id → HTTP 200 with `{"error": {code, info}}`.
 
 Tests can make it answer 429/503 first (`fail_next`), see every request (`requests`: path, params, User-Agent),
@@ -26,7 +33,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-FACTS = Path(__file__).resolve().parent / "wikidata" / "facts.tsv"
+RECORDED_DIR = Path(__file__).resolve().parent.parent / "data" / "wikidata-recorded"
+FACTS = RECORDED_DIR / "facts.tsv"
+SOURCES = RECORDED_DIR / "SOURCES.md"
+RECORDED = "https://w3id.org/casd/wikidata-recorded/"      # our IRIs for the recorded facts and their sources
+FACTS_IRI = RECORDED + "facts"
 WD, WDT, P, PS, PQ = ("http://www.wikidata.org/entity/", "http://www.wikidata.org/prop/direct/",
                       "http://www.wikidata.org/prop/", "http://www.wikidata.org/prop/statement/",
                       "http://www.wikidata.org/prop/qualifier/")
@@ -34,7 +45,7 @@ DATA = "https://www.wikidata.org/wiki/Special:EntityData/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SCHEMA = "http://schema.org/"
 ITEM = re.compile(r"^Q[1-9][0-9]{0,9}$")
-MODIFIED = "2026-11-30T00:00:00Z"      # the recorded facts carry no revision history: one stand-in revision
+MODIFIED = "2026-11-30T00:00:00Z"      # impersonating Wikidata only: the recorded facts have no revision history
 
 
 @dataclass
@@ -61,6 +72,29 @@ def read_facts(path: Path = FACTS) -> list[Fact]:
     return facts
 
 
+def source_keys(source: str) -> list[str]:
+    """The SOURCES.md keys of a fact's source column: `A+B` is two sources, `HUMAN:A` is HUMAN and A."""
+    keys: list[str] = []
+    for part in source.split("+"):
+        keys += [k for k in part.split(":") if k]
+    return keys
+
+
+def read_sources(path: Path = SOURCES) -> dict[str, str]:
+    """Each source key of SOURCES.md's table and the source it names (its second column)."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cols = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cols) >= 3 and cols[0] not in ("key", "---") and not cols[0].startswith("-"):
+            out[cols[0]] = cols[1]
+    return out
+
+
+def source_iri(key: str) -> str:
+    """Our IRI for one source of the recorded facts."""
+    return RECORDED + "source/" + key
+
+
 def _datavalue(value: str) -> tuple[dict, str]:
     """Wikidata's datavalue and datatype for a recorded value: Q…, +date, @lat,lon, or text."""
     if ITEM.match(value):
@@ -80,8 +114,8 @@ def _datavalue(value: str) -> tuple[dict, str]:
     return {"value": value, "type": "string"}, "string"
 
 
-def _snak(prop: str, value: str) -> dict:
-    datavalue, datatype = _datavalue(value)
+def _snak(prop: str, value: str, kind: str = "") -> dict:
+    datavalue, datatype = ({"value": value, "type": "string"}, kind) if kind else _datavalue(value)
     return {"snaktype": "value", "property": prop, "datavalue": datavalue, "datatype": datatype}
 
 
@@ -103,6 +137,8 @@ class Recorded:
     """The facts as Wikidata would serve them, with the test's changes (redirects, deletions)."""
 
     facts: list[Fact] = field(default_factory=read_facts)
+    sources: dict[str, str] = field(default_factory=read_sources)
+    impersonate: bool = False           # answer as Wikidata would: a revision, no `recorded` member
     redirects: dict[str, str] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
 
@@ -114,8 +150,17 @@ class Recorded:
         if not facts or qid in self.deleted:
             return None
         number = int(qid[1:])
-        out = {"pageid": number % 1_000_000 + 100, "ns": 0, "title": qid, "lastrevid": 1, "modified": MODIFIED,
-               "type": "item", "id": qid, "labels": {}, "aliases": {}, "claims": {}}
+        out: dict = {"pageid": number % 1_000_000 + 100, "ns": 0, "title": qid}
+        if self.impersonate:
+            out.update({"lastrevid": 1, "modified": MODIFIED})
+        out.update({"type": "item", "id": qid, "labels": {}, "aliases": {}, "claims": {}})
+        if not self.impersonate:
+            keys = list(dict.fromkeys(k for f in facts for k in source_keys(f.source)))
+            unknown = [k for k in keys if k not in self.sources]
+            if unknown:
+                raise ValueError(f"{qid}: source key(s) {unknown} not in {SOURCES.name}")
+            out["recorded"] = {"facts": FACTS_IRI, "file": "data/wikidata-recorded/facts.tsv",
+                               "sources": [{"id": source_iri(k), "key": k, "source": self.sources[k]} for k in keys]}
         for n, f in enumerate(facts):
             kind, _, lang = f.prop.partition(":")
             if kind == "label":
@@ -130,6 +175,9 @@ class Recorded:
                     for qp, qv in f.qualifiers:
                         statement["qualifiers"].setdefault(qp, []).append(_snak(qp, qv))
                     statement["qualifiers-order"] = list(statement["qualifiers"])
+                if not self.impersonate:
+                    statement["references"] = [{"snaks": {"P854": [_snak("P854", source_iri(k), "url")]},
+                                                 "snaks-order": ["P854"]} for k in source_keys(f.source)]
                 out["claims"].setdefault(f.prop, []).append(statement)
         return out
 
@@ -145,11 +193,11 @@ class Recorded:
                 quads.append(ox.Quad(s, ox.NamedNode(pred), ox.Literal(f.value, language=lang)))
                 continue
             value = _rdf_value(f.value)
-            node = ox.NamedNode(f"http://www.wikidata.org/entity/statement/{f.item}-standin-{n}")
+            node = ox.NamedNode(f"{RECORDED}statement/{f.item}-{n}")        # the stand-in's own, never Wikidata's
             quads += [ox.Quad(s, ox.NamedNode(WDT + f.prop), value), ox.Quad(s, ox.NamedNode(P + f.prop), node),
                       ox.Quad(node, ox.NamedNode(PS + f.prop), value)]
             quads += [ox.Quad(node, ox.NamedNode(PQ + qp), _rdf_value(qv)) for qp, qv in f.qualifiers]
-        for qid in self.items():
+        for qid in self.items() if self.impersonate else ():     # a revision only when posing as Wikidata
             data = ox.NamedNode(DATA + qid)
             quads += [ox.Quad(data, ox.NamedNode(SCHEMA + "about"), ox.NamedNode(WD + qid)),
                       ox.Quad(data, ox.NamedNode(SCHEMA + "version"),
@@ -197,8 +245,8 @@ def _hit(qid: str, kind: str, lang: str, name: str, entity: dict, language: str)
 class StandIn:
     """The server: start(), its base URL, then stop(). Thread-safe enough for one test at a time."""
 
-    def __init__(self, recorded: Recorded | None = None):
-        self.recorded = recorded or Recorded()
+    def __init__(self, recorded: Recorded | None = None, impersonate: bool = False):
+        self.recorded = recorded or Recorded(impersonate=impersonate)
         self.requests: list[dict] = []
         self.fail_next: list[tuple] = []     # (status, headers[, JSON body]) answered before any real answer
         self._sparql = self.recorded.store()
@@ -258,9 +306,9 @@ class StandIn:
                     entities[asked] = {"id": asked, "missing": ""}
                     continue
                 if target != asked:
-                    entity = {**{k: entity[k] for k in ("pageid", "ns", "title", "lastrevid", "modified")},
-                              "redirects": {"from": asked, "to": target},
-                              **{k: v for k, v in entity.items() if k not in ("pageid", "ns", "title", "lastrevid", "modified")}}
+                    head = [k for k in ("pageid", "ns", "title", "lastrevid", "modified") if k in entity]
+                    entity = {**{k: entity[k] for k in head}, "redirects": {"from": asked, "to": target},
+                              **{k: v for k, v in entity.items() if k not in head}}
                 entities[asked] = entity
             return {"entities": entities, "success": 1}
         return _error("badvalue", f"Unrecognized value for parameter \"action\": {action}.")

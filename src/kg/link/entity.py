@@ -1,4 +1,6 @@
-"""Read Wikidata's entity JSON (wbgetentities) into plain values: labels, statements with qualifiers, dates."""
+"""Read Wikidata's entity JSON (wbgetentities) into plain values: labels, statements with qualifiers and reference
+URLs, dates, and, when the service answers from recorded facts rather than being Wikidata, what it declares of them
+(its `recorded` member: the recorded facts and each source of the item's facts; see `Entity.recorded`)."""
 from __future__ import annotations
 
 import calendar
@@ -37,11 +39,22 @@ class Statement:
     value: object                                   # "Q…", Time, (lat, lon), str, or None for no/unknown value
     qualifiers: dict[str, list[object]] = field(default_factory=dict)
     rank: str = "normal"
+    sources: tuple[str, ...] = ()                   # the reference URLs (P854) its references cite
 
     def qualifier(self, prop: str) -> object | None:
         """The first value of a qualifier, or None if the statement has none."""
         values = self.qualifiers.get(prop) or [None]
         return values[0]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a service answering from recorded facts declares of an item: the recorded facts (an IRI, and the file
+    they are kept in) and the public sources of the item's facts (IRI, key, description)."""
+
+    facts: str
+    file: str
+    sources: tuple[tuple[str, str, str], ...]
 
 
 @dataclass
@@ -56,6 +69,7 @@ class Entity:
     labels: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, list[str]] = field(default_factory=dict)
     claims: dict[str, list[Statement]] = field(default_factory=dict)
+    recorded: Recorded | None = None                # set when the answer came from recorded facts, not Wikidata
 
     def values(self, prop: str) -> list[object]:
         """The values of a property's statements, deprecated ones left out."""
@@ -89,12 +103,24 @@ def parse(asked: str, data: dict) -> Entity:
         labels={lang: v["value"] for lang, v in data.get("labels", {}).items()},
         aliases={lang: [a["value"] for a in vs] for lang, vs in data.get("aliases", {}).items()},
         claims={prop: [_statement(s) for s in statements] for prop, statements in data.get("claims", {}).items()},
+        recorded=_recorded(data.get("recorded")),
     )
+
+
+def _recorded(data: object) -> Recorded | None:
+    """The declaration of a service that answers from recorded facts (real Wikidata sends none)."""
+    if not isinstance(data, dict) or not isinstance(data.get("facts"), str):
+        return None
+    sources = tuple((str(s.get("id", "")), str(s.get("key", "")), str(s.get("source", "")))
+                    for s in data.get("sources", []) if isinstance(s, dict) and s.get("id"))
+    return Recorded(data["facts"], str(data.get("file", "")), sources)
 
 
 def _statement(data: dict) -> Statement:
     qualifiers = {prop: [_value(q) for q in snaks] for prop, snaks in data.get("qualifiers", {}).items()}
-    return Statement(data.get("id", ""), _value(data["mainsnak"]), qualifiers, data.get("rank", "normal"))
+    urls = [_value(snak) for ref in data.get("references", []) for snak in ref.get("snaks", {}).get("P854", [])]
+    return Statement(data.get("id", ""), _value(data["mainsnak"]), qualifiers, data.get("rank", "normal"),
+                     tuple(u for u in dict.fromkeys(urls) if isinstance(u, str)))
 
 
 def _value(snak: dict) -> object:
