@@ -53,14 +53,22 @@ def test_every_quote_matches_the_text_at_its_offsets(dataset):
         assert text[:start].endswith(prefix) and text[end:].startswith(suffix), quote
 
 
-def test_every_statement_and_participation_names_an_existing_quote(dataset):
+def test_every_statement_names_an_existing_quote_and_every_participation_fact_has_one(dataset):
+    """One provenance pattern: a participation's facts are quoted by statements, like every other fact."""
     g = dataset.graph(DOC_GRAPH)
     quotes = set(g.subjects(RDF.type, CASD.Quote))
     PROV = Namespace("http://www.w3.org/ns/prov#")
-    backed = list(g.subjects(RDF.type, RDF.Statement)) + list(g.subjects(RDF.type, CASD.Participation))
-    assert len(backed) > 100
-    for node in backed:
+    statements = list(g.subjects(RDF.type, RDF.Statement))
+    assert len(statements) > 100
+    for node in statements:
         assert set(g.objects(node, PROV.wasDerivedFrom)) & quotes, node
+    described = {(g.value(st, RDF.subject), g.value(st, RDF.predicate), g.value(st, RDF.object)) for st in statements}
+    participations = set(g.subjects(RDF.type, CASD.Participation))
+    assert len(participations) == 6
+    for node in participations:
+        assert not set(g.objects(node, PROV.wasDerivedFrom))      # no second pattern beside the statements
+        facts = [(node, p, o) for p, o in g.predicate_objects(node) if p != RDF.type]
+        assert len(facts) == 5 and all(fact in described for fact in facts), node
 
 
 @pytest.mark.parametrize("words", [

@@ -50,11 +50,11 @@ def test_other_participants_2021(built):
 
 
 def test_series_in_order(built):
-    got = [(r["ordinal"], r["year"], r["hostLabel"], r.get("next")) for r in answer(built, "series-in-order")]
+    got = [(r["ordinal"], r["date"], r["hostLabel"], r.get("next")) for r in answer(built, "series-in-order")]
     assert got == [
         ("1", "2018", "Kazakhstan", R + "summit/2019-uzbekistan"),
         ("2", "2019", "Uzbekistan", R + "summit/2021-turkmenistan"),
-        ("3", "2021", "Turkmenistan", None),
+        ("3", "2021-08-06", "Turkmenistan", None),      # each as precise as its source
     ]
 
 
@@ -63,7 +63,7 @@ def test_postponed_meeting(built):
     assert (row["summit"], row["ordinal"], row["plannedYear"], row["plannedHostLabel"]) == \
         (R + "summit/2021-turkmenistan", "3", "2020", "Kyrgyzstan")
     assert row["causeLabel"] == "COVID-19 pandemic"
-    assert (row["heldYear"], row["heldInLabel"]) == ("2021", "Turkmenistan")
+    assert (row["held"], row["heldInLabel"]) == ("2021-08-06", "Turkmenistan")
 
 
 def test_slogan_2021(built):
@@ -97,8 +97,16 @@ def test_facts_with_quotes(built, config):
     assert len(facts) >= 100
     for r in facts:
         assert text[int(r["start"]):int(r["end"])] == r["exact"], r
-    chair = [r for r in facts if r["predicate"].endswith("#chairedBy")]
+    chair = [r for r in facts if r["predicate"].endswith("#role") and r["object"].endswith("#Chair")]
     assert [r["exact"] for r in chair] == ["Türkmenistan Cumhurbaşkanı Berdimuhamedov başkanlığında"]
+    roles = [r for r in facts if r["subject"].startswith(R + "participation/")]
+    assert len(roles) == 30 and {r["subject"] for r in roles} == {r["subject"] for r in answer(built, "facts-with-quotes")
+                                                                  if "/participation/" in r["subject"]}
+    readings = {r["reading"].rsplit("#", 1)[1] for r in facts}
+    assert readings == {"Stated", "CuratorReading"}
+    inferred = {(r["subject"].rsplit("/", 1)[1], r["predicate"].rsplit("#", 1)[1]) for r in facts if r["reading"].endswith("#CuratorReading")}
+    assert ("2021-turkmenistan-berdimuhamedov", "agent") in inferred and ("2021-turkmenistan", "adopted") in inferred
+    assert ("2021-turkmenistan-tokayev", "agent") not in inferred
 
 
 def test_positions(built):

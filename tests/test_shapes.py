@@ -71,7 +71,7 @@ def _plain_pyshacl(data, shapes_graph, ontology):
     return report
 
 
-SPARQL_CAUGHT = [FIXTURES / "negative" / f"{name}.ru" for name in ("chair-not-participant", "same-wikidata-item-twice",
+SPARQL_CAUGHT = [FIXTURES / "negative" / f"{name}.ru" for name in ("two-chairs", "same-wikidata-item-twice",
                                                                  "quote-offsets-wrong", "statement-typo")]
 
 

@@ -20,12 +20,12 @@ R = "https://w3id.org/casd/"
 S2019, S2021, S2024 = R + "summit/2019-a", R + "summit/2021-b", R + "summit/2024-c"
 GRAPH = """
 graph:doc-one {
-    summit:2019-a a casd:Summit ; casd:year "2019"^^xsd:gYear ; casd:hostState state:a .
-    summit:2021-b a casd:Summit ; casd:date "2021-08-06"^^xsd:date ; casd:year "2021"^^xsd:gYear ;
+    summit:2019-a a casd:Summit ; casd:date "2019"^^xsd:gYear ; casd:hostState state:a .
+    summit:2021-b a casd:Summit ; casd:date "2021-08-06"^^xsd:date ;
         casd:hostState state:b ; casd:location state:a .
-    participation:2019-one a casd:Participation ; casd:participationIn summit:2019-a ; casd:participant person:one ;
+    participation:2019-one a casd:Participation ; casd:meeting summit:2019-a ; casd:agent person:one ;
         casd:inCapacityOf position:president-of-a ; casd:onBehalfOf state:a .
-    participation:2021-two a casd:Participation ; casd:participationIn summit:2021-b ; casd:participant person:two ;
+    participation:2021-two a casd:Participation ; casd:meeting summit:2021-b ; casd:agent person:two ;
         casd:inCapacityOf position:president-of-b ; casd:onBehalfOf state:b .
     person:one a casd:Person ; rdfs:label "Person One"@en .
     person:two a casd:Person ; rdfs:label "Person Two"@en .
@@ -36,8 +36,8 @@ graph:doc-one {
     place:valley a casd:Place ; rdfs:label "The Valley"@en .
 }
 graph:doc-two {
-    summit:2024-c a casd:Summit ; casd:date "2024-07-01"^^xsd:date ; casd:year "2024"^^xsd:gYear .
-    participation:2024-three a casd:Participation ; casd:participationIn summit:2024-c ; casd:participant person:three .
+    summit:2024-c a casd:Summit ; casd:date "2024-07-01"^^xsd:date .
+    participation:2024-three a casd:Participation ; casd:meeting summit:2024-c ; casd:agent person:three .
     person:three a casd:Person ; rdfs:label "Person Three"@en .
     place:coast a casd:Place ; rdfs:label "The Coast"@en .
 }

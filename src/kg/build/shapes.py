@@ -13,6 +13,7 @@ from rdflib.collection import Collection
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result as QueryResult
 
+from kg.errors import KgError
 from kg.vocab import SH, bind_prefixes, compact
 
 SEVERITY_NAMES: dict[Node, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -95,6 +96,8 @@ def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Repor
     _, report_graph, _ = pyshacl.validate(
         DataGraph.from_rdflib_graph(combined), shacl_graph=shapes, inference="none", inplace=True, advanced=True,
         allow_warnings=True, abort_on_first=False, meta_shacl=False, do_owl_imports=False)
+    if not isinstance(report_graph, Graph):     # pySHACL's ValidationFailure: the shapes themselves cannot run
+        raise KgError(f"the shapes cannot be run: {report_graph}")
     bind_prefixes(report_graph)
     return Report(report_graph, _results(report_graph, combined))
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from kg.vocab import CASD
+from kg.vocab import CASD, XSD
 
 LANGUAGES = ("tr", "en")    # the languages of our labels; searches use the label's own language
 CLASS_ORDER = ("State", "Region", "Place", "Organization", "Position", "Person")   # a later class's checks read earlier links
@@ -94,17 +94,14 @@ def _labels(store: ox.Store, iri: str) -> tuple[tuple[str, str], ...]:
 
 
 def _positions(store: ox.Store, iri: str) -> tuple[tuple[str, date | None, int | None], ...]:
-    """A person's positions: each capacity they took part in, with that summit's date and year, and those held."""
-    rows = _select(store, f"""SELECT DISTINCT ?position ?date ?year WHERE {{
-            {{ ?p <{CASD.participant}> <{iri}> ; <{CASD.inCapacityOf}> ?position .
-               OPTIONAL {{ ?p <{CASD.participationIn}> ?s . OPTIONAL {{ ?s <{CASD.date}> ?date }}
-                          OPTIONAL {{ ?s <{CASD.year}> ?year }} }} }}
-            UNION {{ <{iri}> <{CASD.holdsPosition}> ?position }} }}""")
+    """A person's positions: each capacity they took part in, with that summit's day and year, and those held."""
+    rows = _select(store, f"""SELECT DISTINCT ?position ?date WHERE {{
+            {{ ?p <{CASD.agent}> <{iri}> ; <{CASD.inCapacityOf}> ?position .
+               OPTIONAL {{ ?p <{CASD.meeting}> ?s . OPTIONAL {{ ?s <{CASD.date}> ?date }} }} }}
+            UNION {{ ?tenure <{CASD.holder}> <{iri}> ; <{CASD.position}> ?position }} }}""")
     out = set()
     for r in rows:
-        day = date.fromisoformat(r["date"].value) if r["date"] is not None else None
-        year = int(r["year"].value[:4]) if r["year"] is not None else None
-        out.add((r["position"].value, day, year))
+        out.add((r["position"].value, *day_and_year(r["date"])))
     return tuple(sorted(out, key=lambda t: (t[0], t[1] or date.min, t[2] or 0)))
 
 
@@ -116,19 +113,19 @@ def _belongs_to(store: ox.Store, iri: str) -> tuple[str, ...]:
 
 def _meetings(store: ox.Store, iri: str) -> tuple[Meeting, ...]:
     """The dated summits that name the entity, directly or through one of their participations, earliest first."""
-    rows = _select(store, f"""SELECT DISTINCT ?s ?date ?year WHERE {{
+    rows = _select(store, f"""SELECT DISTINCT ?s ?date WHERE {{
             ?s a <{CASD.Summit}> .
             {{ ?s ?p <{iri}> }} UNION {{ <{iri}> ?p ?s }}
-            UNION {{ ?part <{CASD.participationIn}> ?s ; ?q <{iri}> }}
-            OPTIONAL {{ ?s <{CASD.date}> ?date }} OPTIONAL {{ ?s <{CASD.year}> ?year }} }}""")
+            UNION {{ ?part <{CASD.meeting}> ?s ; ?q <{iri}> }}
+            OPTIONAL {{ ?s <{CASD.date}> ?date }} }}""")
     return tuple(sorted(_dated(rows), key=lambda m: (m.first, m.iri)))
 
 
 def _documents_meetings(store: ox.Store, iri: str) -> tuple[Meeting, ...]:
     """The latest dated summit of each document (named graph) that states something of the entity."""
-    rows = _select(store, f"""SELECT DISTINCT ?g ?s ?date ?year WHERE {{
+    rows = _select(store, f"""SELECT DISTINCT ?g ?s ?date WHERE {{
             GRAPH ?g {{ {{ <{iri}> ?p ?o }} UNION {{ ?x ?p <{iri}> }} ?s a <{CASD.Summit}> }}
-            OPTIONAL {{ ?s <{CASD.date}> ?date }} OPTIONAL {{ ?s <{CASD.year}> ?year }} }}""")
+            OPTIONAL {{ ?s <{CASD.date}> ?date }} }}""")
     by_document: dict[str, list[Meeting]] = {}
     for row in rows:
         by_document.setdefault(row["g"].value, []).extend(_dated([row]))
@@ -136,12 +133,19 @@ def _documents_meetings(store: ox.Store, iri: str) -> tuple[Meeting, ...]:
     return tuple(sorted(latest, key=lambda m: (m.first, m.iri)))
 
 
+def day_and_year(value: object) -> tuple[date | None, int | None]:
+    """A casd:date at the precision the source gave: the day where it is an xsd:date, and always its year."""
+    if not isinstance(value, ox.Literal):
+        return None, None
+    day = date.fromisoformat(value.value) if value.datatype == ox.NamedNode(str(XSD.date)) else None
+    return day, int(value.value[:4])
+
+
 def _dated(rows: Iterable[ox.QuerySolution]) -> set[Meeting]:
-    """The meetings of query rows (?s ?date ?year) that have a day or a year."""
+    """The meetings of query rows (?s ?date) that have a date, at whatever precision."""
     out = set()
     for r in rows:
-        day = date.fromisoformat(r["date"].value) if r["date"] is not None else None
-        year = int(r["year"].value[:4]) if r["year"] is not None else (day.year if day else None)
+        day, year = day_and_year(r["date"])
         if year is not None:
             out.add(Meeting(r["s"].value, day, year))
     return out
