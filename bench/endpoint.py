@@ -68,24 +68,22 @@ def generate(triples: int, seed: int = 7) -> str:
         summit = f"{B}summit/m{k}"
         year = 1990 + k % 35
         add(summit, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"<{C}Summit>")
-        add(summit, C + "year", f'"{year}"^^<http://www.w3.org/2001/XMLSchema#gYear>')
+        add(summit, C + "date", f'"{year}"^^<http://www.w3.org/2001/XMLSchema#gYear>')
         add(summit, C + "ordinal", f'"{k + 1}"^^<http://www.w3.org/2001/XMLSchema#integer>')
         add(summit, C + "hostState", f"<{rnd.choice(states)}>")
         if k:
             add(f"{B}summit/m{k - 1}", C + "nextSummit", f"<{summit}>")
         chosen = rnd.sample(people, 5)
-        if k % 3:
-            add(summit, C + "chairedBy", f"<{chosen[0]}>")
         for j, person in enumerate(chosen):
             part = f"{B}participation/m{k}-{j}"
-            add(part, C + "participationIn", f"<{summit}>")
-            add(part, C + "participant", f"<{person}>")
+            add(part, C + "meeting", f"<{summit}>")
+            add(part, C + "agent", f"<{person}>")
+            add(part, C + "role", f"<{C}{'Chair' if j == 0 and k % 3 else 'Participant'}>")
             add(part, C + "onBehalfOf", f"<{rnd.choice(states)}>")
-            add(summit, C + "hasParticipant", f"<{person}>")
         for issue in rnd.sample(issues, 3):
             add(summit, C + "discussed", f"<{issue}>")
         if k % 4 == 0:
-            add(summit, C + "decided", f"<{B}decision/d{k}>")
+            add(summit, C + "adopted", f"<{B}decision/d{k}>")
         k += 1
     return "".join(out)
 
@@ -101,18 +99,19 @@ def mix(size: int, rnd: random.Random) -> list[tuple[str, str]]:
     m, p, i = rnd.randrange(summits), rnd.randrange(max(50, size // 200)), rnd.randrange(30)
     year = 1990 + rnd.randrange(35)
     return [
-        ("join", P + f"SELECT ?person ?label ?state WHERE {{ ?part casd:participationIn <{B}summit/m{m}> ; "
-                     f"casd:participant ?person ; casd:onBehalfOf ?state . ?person rdfs:label ?label }}"),
-        ("aggregate", P + f'SELECT ?host (COUNT(?s) AS ?n) WHERE {{ ?s casd:year "{year}"^^<http://www.w3.org/2001/XMLSchema#gYear> ; '
+        ("join", P + f"SELECT ?person ?label ?state WHERE {{ ?part casd:meeting <{B}summit/m{m}> ; "
+                     f"casd:agent ?person ; casd:onBehalfOf ?state . ?person rdfs:label ?label }}"),
+        ("aggregate", P + f'SELECT ?host (COUNT(?s) AS ?n) WHERE {{ ?s casd:date "{year}"^^<http://www.w3.org/2001/XMLSchema#gYear> ; '
                           "casd:hostState ?host } GROUP BY ?host ORDER BY DESC(?n) LIMIT 10"),
         ("path", P + f"SELECT ?issue ?summit WHERE {{ ?issue skos:broader+ <{B}issue/i{i}> . ?summit casd:discussed ?issue }} LIMIT 100"),
-        ("optional", P + f'SELECT ?s ?chair WHERE {{ ?s casd:year "{year}"^^<http://www.w3.org/2001/XMLSchema#gYear> '
-                         "OPTIONAL { ?s casd:chairedBy ?chair } } LIMIT 100"),
-        ("ask", P + f"ASK {{ <{B}summit/m{m}> casd:hasParticipant <{B}person/p{p}> }}"),
+        ("optional", P + f'SELECT ?s ?chair WHERE {{ ?s casd:date "{year}"^^<http://www.w3.org/2001/XMLSchema#gYear> '
+                         "OPTIONAL { ?p casd:meeting ?s ; casd:role casd:Chair ; casd:agent ?chair } } LIMIT 100"),
+        ("ask", P + f"ASK {{ ?part casd:meeting <{B}summit/m{m}> ; casd:agent <{B}person/p{p}> }}"),
         ("describe", f"DESCRIBE <{B}person/p{p}>"),
-        ("not-exists", P + f'SELECT ?s WHERE {{ ?s casd:year "{year}"^^<http://www.w3.org/2001/XMLSchema#gYear> '
-                           "FILTER NOT EXISTS { ?s casd:decided ?d } } LIMIT 50"),
-        ("optional-first", P + f"SELECT ?s ?c WHERE {{ OPTIONAL {{ ?s casd:chairedBy ?c }} ?s casd:hostState <{B}state/s{i}> }} LIMIT 50"),
+        ("not-exists", P + f'SELECT ?s WHERE {{ ?s casd:date "{year}"^^<http://www.w3.org/2001/XMLSchema#gYear> '
+                           "FILTER NOT EXISTS { ?s casd:adopted ?d } } LIMIT 50"),
+        ("optional-first", P + f"SELECT ?s ?c WHERE {{ OPTIONAL {{ ?p casd:meeting ?s ; casd:role casd:Chair ; casd:agent ?c }} "
+                               f"?s casd:hostState <{B}state/s{i}> }} LIMIT 50"),
     ]
 
 
