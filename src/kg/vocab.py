@@ -38,6 +38,7 @@ WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 RES = {kind: Namespace(f"{BASE}{kind}/") for kind in (
     "state", "person", "organization", "place", "position", "summit", "series",
     "participation", "issue", "decision", "document", "quote", "statement", "graph", "link",
+    "outcome", "tenure", "membership",
 )}
 
 GRAPH_ONTOLOGY = RES["graph"]["ontology"]
