@@ -50,7 +50,7 @@ def ingest(args: argparse.Namespace, config: Config) -> int:
     if target.resolve().is_relative_to(data_dir):
         raise KgError(f"{target}: proposals are not written into {data_dir}; review them, then --accept")
     text = selectors.read_text(args.source_text)
-    found = extract.extract(text, gazetteer.from_config(config))
+    found = extract.extract(text, gazetteer.from_config(config), published)
     ds = proposals.build(doc, text, found, args.url, args.publisher, published)
     problems = selectors.verify(ds.graph(proposals.graph_name(doc)), args.source_text)
     if problems:                                   # the rules' spans are offsets into this very text

@@ -45,6 +45,7 @@ class DateMention:
     until: Literal | None = None      # the last day of a range
     dateline: bool = False            # the date at the head of the text (its publication)
     year_from_context: bool = False   # the year is not written here; it comes from the text's other dates
+    relative: bool = False            # "cuma günü", "yarın": counted from the report's own date
 
 
 def _date(year: int, month: int, day: int) -> Literal | None:
@@ -105,3 +106,37 @@ def dateline(text: str) -> DateMention | None:
     for d in find_dates(text):
         return d if d.dateline else None
     return None
+
+
+WEEKDAYS = {"pazartesi": 0, "salı": 1, "çarşamba": 2, "perşembe": 3, "cuma": 4, "cumartesi": 5, "pazar": 6}
+_RELATIVE = re.compile(r"(?<![\w'])(?:(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) +
+                       r")\s+günü|(?P<word>dün|bugün|yarın))(?![\w'])")
+_FUTURE = re.compile(r"\w(?:acak|ecek|ıyor|iyor)\w*")
+
+
+def relative_dates(text: str, start: int, end: int, reference: Literal) -> list[DateMention]:
+    """Days named relative to the report's own date (its dateline or publication day) between start and end:
+    "cuma günü" (the last Friday on or before that date, or the next one in a sentence in the future tense),
+    "dün", "bugün", "yarın". Nothing without a reference day."""
+    import datetime
+    if reference.datatype != XSD.date:
+        return []
+    day = datetime.date.fromisoformat(str(reference))
+    folded = fold(text)
+    future = bool(_FUTURE.search(folded, start, end))
+    out = []
+    for m in _RELATIVE.finditer(folded, start, end):
+        if m.group("weekday"):
+            back = (day.weekday() - WEEKDAYS[m.group("weekday")]) % 7
+            when = day + datetime.timedelta(days=(7 - back) % 7) if future else day - datetime.timedelta(days=back)
+        else:
+            when = day + datetime.timedelta(days={"dün": -1, "bugün": 0, "yarın": 1}[m.group("word")])
+        out.append(DateMention(m.start(), m.end(), Literal(when.isoformat(), datatype=XSD.date), "day",
+                               relative=True))
+    return out
+
+
+def weekdays(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """(start, end, weekday: 0 is Monday) of each "cuma günü", "salı günü" … between start and end."""
+    return [(m.start(), m.end(), WEEKDAYS[m.group("weekday")]) for m in _RELATIVE.finditer(fold(text), start, end)
+            if m.group("weekday")]

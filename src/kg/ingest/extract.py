@@ -4,17 +4,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rdflib import Literal, Namespace, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from kg.ingest import dates as dating
 from kg.ingest import meetings, turkish
 from kg.ingest.gazetteer import Gazetteer, Mention
-from kg.vocab import BASE, CASD, RES
+from kg.vocab import CASD, RES
 
 SERIES = RES["series"]["central-asia-consultative-meetings"]
-OUTCOME = RES.get("outcome", Namespace(f"{BASE}outcome/"))    # vocab.py names it once the model has it
+OUTCOME = RES["outcome"]
 PLACE = CASD.location                                           # the ontology's property for where a meeting was
 _OFFICE = re.compile(r"(?:(?P<kurucu>kurucu)\s+)?(?P<office>cumhurbaşkanı|devlet\s+başkanı|meclis\s+başkanı|"
                      r"başbakanı?|dışişleri\s+bakanı)(?=\s)")
@@ -62,12 +62,14 @@ class _Meeting:
     postponed: bool = False
     date: dating.DateMention | None = None
     place: Mention | None = None
+    place_end: int | None = None                                      # end of the place's phrase, suffix included
     host: tuple[URIRef, int, int, str, URIRef] | None = None          # state, span, rule, reading
     iri: URIRef | None = None
 
 
-def extract(text: str, gaz: Gazetteer) -> Extraction:
-    """The facts of the meetings the text speaks of, and of who took part in them, in what role and office."""
+def extract(text: str, gaz: Gazetteer, published: Literal | None = None) -> Extraction:
+    """The facts of the meetings the text speaks of, and of who took part in them, in what role and office.
+    `published` (the report's day, when the curator gives it) dates "cuma günü", "yarın" when no dateline does."""
     folded = turkish.fold(text)
     found = Extraction()
     anchors = meetings.anchors(text)
@@ -93,9 +95,24 @@ def extract(text: str, gaz: Gazetteer) -> Extraction:
             target.spans.append((a.start, a.end))
             target.clauses.append((s, e))
             target.held.append(a.postponed_ref or not re.search(r"ertelen", folded[s:e]))
+            if re.search(r"(?<!\w)bu(?:\s+[^\W\d_]+){0,4}\s+$", folded[s:a.start]):
+                # "bu üst düzey çalışma toplantılarına": "this meeting" is the one the sentence before speaks of
+                before = [(ps, pe) for ps, pe in meetings.sentences(text) if pe <= s]
+                if before and (before[-1], (a.start, a.end)) not in zip(target.clauses, target.spans):
+                    target.spans.append((a.start, a.end))
+                    target.clauses.append(before[-1])
+                    target.held.append(True)
     for m in by_ordinal.values():
         _when_and_where(text, folded, m, all_dates, names, gaz, found)
     dl = dating.dateline(text)
+    reference = dl.value if dl is not None else published
+    if main.date is None and reference is not None:
+        for (cs, ce), (as_, ae), held in zip(main.clauses, main.spans, main.held):
+            rel = dating.relative_dates(text, cs, ce, reference) if held else []
+            rel = [d for d in rel if d.start >= ae] or [d for d in rel if d.end <= as_][-1:]
+            if rel:
+                main.date = rel[0]
+                break
     if main.date is None and dl is not None and main.spans:
         month = Literal(str(dl.value)[:7], datatype=XSD.gYearMonth)
         main.date = dating.DateMention(dl.start, dl.end, month, "month", dateline=True)
@@ -133,17 +150,27 @@ def _when_and_where(text: str, folded: str, m: _Meeting, all_dates: list[dating.
                                new=iri not in gaz.entries, label=city_name)
                 if city.new:
                     found.new[iri] = (CASD.City, city_name)
-            m.place = m.place or city
+            if m.place is None:
+                m.place, m.place_end = city, _locative_end(text, folded, city)
             if state is not None and m.host is None:
                 m.host = (state.iri, c.start(), c.start("city") + len(city_name), "capital-of-state",
                           CASD.CuratorReading)
         if m.place is None:
-            locs = [n for n in names if cs <= n.start < ce and n.kind in ("city", "state")
-                    and (turkish.is_locative(n.suffix) or not n.suffix and
-                         re.match(r"\s+(?:gerçekleş|yapıl|düzenlen)", folded[n.end:n.end + 16]))]
-            locs = [n for n in locs if n.start >= ae] or [n for n in locs if n.end <= as_][-1:]
+            for n in names:                 # "Kırgızistan'ın Çolpon-Ata şehrinde": a known city after its state
+                state = next((x for x in names if x.kind == "state" and turkish.is_genitive(x.suffix) and
+                              re.fullmatch(r"'?" + re.escape(x.suffix) + r"\s+", folded[x.end:n.start])), None)
+                end = _locative_end(text, folded, n)
+                if cs <= n.start < ce and n.kind == "city" and state is not None and end is not None:
+                    m.place, m.place_end = n, end
+                    if m.host is None:
+                        m.host = (state.iri, state.start, n.end, "city-of-state", CASD.CuratorReading)
+                    break
+        if m.place is None:
+            locs = [(n, end) for n in names if cs <= n.start < ce and n.kind in ("city", "state")
+                    and (end := _locative_end(text, folded, n)) is not None]
+            locs = [x for x in locs if x[0].start >= ae] or [x for x in locs if x[0].end <= as_][-1:]
             if locs:
-                m.place = locs[0]
+                m.place, m.place_end = locs[0]
         host = re.search(r"(?P<name>\S+?)'?(?:ın|in|nın|nin|un|ün)\s+ev\s+sahipliğinde", folded[cs:ce])
         if host:
             state = next((n for n in names if n.kind == "state" and n.start == cs + host.start()), None)
@@ -153,6 +180,28 @@ def _when_and_where(text: str, folded: str, m: _Meeting, all_dates: list[dating.
         state_iri = m.place.iri if m.place.kind == "state" else gaz.city_state.get(m.place.iri)
         if state_iri is not None:
             m.host = (state_iri, m.place.start, m.place.end, "host-is-state-of-place", CASD.CuratorReading)
+
+
+_PLACE_NOUN = re.compile(r"\s+(?:şehr|kent|il)i'?n?(?:de|da)(?!\w)")
+_NAMED_AREA = re.compile(r"(?:\s+[A-ZÇĞİÖŞÜ][\w]*){1,4}['’]?n?(?:de|da|te|ta)(?!\w)")
+
+
+def _locative_end(text: str, folded: str, n: Mention) -> int | None:
+    """Where the phrase that puts a meeting at a place ends, if the name is one: "Taşkent'te", "Kazakistanda",
+    "Çolpon-Ata şehrinde", "Avaza Milli Turizm Bölgesi'nde" (a city then capitalised words in the locative),
+    "Astana gerçekleşti …"; None if the name is not said as where something is."""
+    after = n.end + len(n.suffix) + (1 if folded[n.end:n.end + 1] == "'" else 0)
+    if n.suffix and turkish.is_locative(n.suffix):
+        return after
+    if n.suffix:
+        return None
+    if g := _PLACE_NOUN.match(folded, n.end):
+        return g.end()
+    if n.kind == "city" and (g := _NAMED_AREA.match(text, n.end)):
+        return g.end()
+    if re.match(r"\s+(?:gerçekleş|yapıl|düzenlen)", folded[n.end:n.end + 16]):
+        return n.end
+    return None
 
 
 def _precision(d: dating.DateMention) -> int:
@@ -178,6 +227,8 @@ def _identify(m: _Meeting, gaz: Gazetteer, text: str, found: Extraction) -> None
             return
         if m.iri not in gaz.entries:
             found.new[m.iri] = (CASD.Summit, f"{m.ordinal or '?'}. İstişare Toplantısı")
+    if m.date is None:
+        _weekday_of_known_day(m, gaz, text, found)
     s, e = m.spans[0]
     found.add(Fact("meeting", m.iri, RDF.type, CASD.Summit, s, e, "meeting-word"))
     found.add(Fact("meeting", m.iri, CASD.partOfSeries, SERIES, s, e, "meeting-word"))
@@ -187,11 +238,16 @@ def _identify(m: _Meeting, gaz: Gazetteer, text: str, found: Extraction) -> None
         found.add(Fact("date", m.iri, CASD.date, m.date.value, m.date.start, m.date.end, "dateline-month",
                        CASD.CuratorReading, "The month of the report's dateline; the text does not date the meeting "
                                             "itself."))
+    elif m.date is not None and m.date.relative:
+        found.add(Fact("date", m.iri, CASD.date, m.date.value, m.date.start, m.date.end, "date-relative",
+                       CASD.CuratorReading, "The day the text names relative to the report's own date (its dateline "
+                                            "or the publication date the curator gave)."))
     elif m.date is not None:
         found.add(Fact("date", m.iri, CASD.date, m.date.value, m.date.start, m.date.end, f"date-{m.date.precision}"))
     if m.place is not None:
-        found.add(Fact("place", m.iri, PLACE, m.place.iri, m.place.start, m.place.end + len(m.place.suffix) +
-                       (1 if text[m.place.end:m.place.end + 1] == "'" else 0), "place-locative"))
+        end = m.place_end or m.place.end + len(m.place.suffix) + (1 if turkish.fold(text[m.place.end:m.place.end + 1])
+                                                                   == "'" else 0)
+        found.add(Fact("place", m.iri, PLACE, m.place.iri, m.place.start, end, "place-locative"))
     if m.host is not None:
         state, hs, he, rule, reading = m.host
         found.add(Fact("host", m.iri, CASD.hostState, state, hs, he, rule, reading,
@@ -201,7 +257,25 @@ def _identify(m: _Meeting, gaz: Gazetteer, text: str, found: Extraction) -> None
 def _people(text: str, folded: str, m: _Meeting, names: list[Mention], gaz: Gazetteer, found: Extraction) -> None:
     """Participations: people named in a sentence about the meeting that says who took part, chaired or hosted."""
     from kg.ingest.people import participations
-    participations(text, folded, m.iri, m.clauses, m.date, names, gaz, found)
+    participations(text, folded, m.iri, m.clauses, m.date, names, gaz, found, m.host[0] if m.host else None)
+
+
+def _weekday_of_known_day(m: _Meeting, gaz: Gazetteer, text: str, found: Extraction) -> None:
+    """"… Toplantısı cuma günü … yapıldı" in an undated text, about a meeting the graph already dates to one day
+    that is a Friday: that day, as a reading (the text names the weekday, the graph the day)."""
+    import datetime
+    days = sorted(gaz.summit_days.get(m.iri, set())) if m.iri is not None else []
+    if m.iri is None or len(days) != 1:
+        return
+    day = datetime.date.fromisoformat(days[0])
+    for (cs, ce), held in zip(m.clauses, m.held):
+        hits = [w for w in dating.weekdays(text, cs, ce) if held]
+        if hits and all(w[2] == day.weekday() for w in hits):
+            found.add(Fact("date", m.iri, CASD.date, Literal(days[0], datatype=XSD.date), hits[0][0], hits[0][1],
+                           "weekday-of-known-day", CASD.CuratorReading,
+                           f"The text names only the weekday; the graph already dates the meeting to {days[0]}, "
+                           f"that weekday."))
+            return
 
 
 def _issues(text: str, folded: str, m: _Meeting, gaz: Gazetteer, found: Extraction) -> None:

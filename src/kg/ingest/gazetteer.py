@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from kg.config import Config
 from kg.ingest import turkish
@@ -51,6 +51,9 @@ class Gazetteer:
     summit_years: dict[URIRef, str] = field(default_factory=dict)     # meeting → its year, as the graph dates it
     city_state: dict[URIRef, URIRef] = field(default_factory=dict)    # city → its state
     tenures: list[tuple[URIRef, URIRef, str, str]] = field(default_factory=list)  # holder, position, start, end
+    represents: dict[URIRef, URIRef] = field(default_factory=dict)    # position → whom its holder represents
+    summit_days: dict[URIRef, set[str]] = field(default_factory=dict) # meeting → the days the graph dates it
+    attended: dict[URIRef, set[URIRef]] = field(default_factory=dict)  # meeting → who the graph has taking part
 
     def of_kind(self, *kinds: str) -> list[Entry]:
         """The entries of the given kinds, in IRI order."""
@@ -62,7 +65,7 @@ class Gazetteer:
         return e.labels[0] if e and e.labels else str(iri).rsplit("/", 1)[-1]
 
     def find(self, text: str, kinds: tuple[str, ...] = ("state", "person", "city", "place", "organization"),
-             when: str | None = None) -> list[Mention]:
+             when: str | None = None, meeting: URIRef | None = None) -> list[Mention]:
         """The names of the given kinds in the text, longest first and without overlaps, in text order; a
         person also by surname alone or given name alone after an office word, and by a spelling variant."""
         folded = turkish.fold(text)
@@ -74,10 +77,11 @@ class Gazetteer:
                                               m.group("suffix") or "", label=label))
         chosen = _without_overlaps(candidates)
         if "person" in kinds:
-            chosen = _without_overlaps(chosen + self._partial_people(text, folded, chosen, when))
+            chosen = _without_overlaps(chosen + self._partial_people(text, folded, chosen, when, meeting))
         return chosen
 
-    def _partial_people(self, text: str, folded: str, taken: list[Mention], when: str | None) -> list[Mention]:
+    def _partial_people(self, text: str, folded: str, taken: list[Mention], when: str | None,
+                        meeting: URIRef | None = None) -> list[Mention]:
         """People named by surname alone ("Mirziyoyev'in"), by given name after an office word
         ("Cumhurbaşkanı Sadır"), or by a two-word spelling variant ("Serdar Berdimuhammedov")."""
         people = self.of_kind("person")
@@ -106,7 +110,10 @@ class Gazetteer:
                     continue
                 if len(iris) > 1 and when:         # namesakes: the one in office on the date …
                     iris = iris & {h for h, _, s, e in self.tenures
-                                   if (not s or s[:len(when)] <= when) and (not e or when <= e[:len(when)])}
+                                   if (not s or s[:len(when)] <= when) and (not e or when <= e[:len(when)])} or (
+                        iris if not {h for h, _, _, _ in self.tenures} & iris else set())
+                if len(iris) > 1 and meeting in self.attended:
+                    iris = iris & self.attended[meeting]   # … or the one the graph has at the meeting …
                 if len(iris) > 1:
                     iris = iris & in_text          # … or the one named in full elsewhere in the text
                 if len(iris) == 1:
@@ -114,11 +121,13 @@ class Gazetteer:
                     out.append(Mention(start, start + len(word_stem), next(iter(iris)), "person",
                                        word[len(word_stem):].lstrip("'"), how=how))
                 break
-        for m in re.finditer(r"(?<![\w'])([A-ZÇĞİÖŞÜ][\w]+)\s+([A-ZÇĞİÖŞÜ][\w]+)(?:'(\w+))?", text):
+        # every pair of capitalised words, overlapping ("Başkanı Sevket", then "Sevket Mirziyoyev")
+        for m in re.finditer(rf"(?<![\w'])(?=([A-ZÇĞİÖŞÜ][\w]+)\s+([A-ZÇĞİÖŞÜ][\w]+)(?:[{turkish.APOSTROPHES}](\w+))?)",
+                             text):
             key = (turkish.skeleton(m.group(1)), turkish.skeleton(m.group(2)))
             iris = skeletons.get(key, set())
             if len(iris) == 1:
-                out.append(Mention(m.start(), m.end(2), next(iter(iris)), "person", m.group(3) or "",
+                out.append(Mention(m.start(1), m.end(2), next(iter(iris)), "person", m.group(3) or "",
                                    how="spelling variant"))
         return [o for o in out if not any(o.start < t.end and t.start < o.end for t in taken)]
 
@@ -181,6 +190,8 @@ def from_graph(graph: Graph) -> Gazetteer:
                              if isinstance(o, Literal) and o.language in ("tr", "en", None)},
                             key=lambda x: (not _is_tr(graph, s, x), x))
             same = tuple(sorted(o for o in graph.objects(s, OWL.sameAs) if isinstance(o, URIRef)))
+            if kind == "state":
+                labels += _republic_names(labels)
             entries[s] = Entry(s, kind, tuple(labels), same)
     gaz = Gazetteer(entries)
     for node, value in graph.subject_objects(CASD.ordinal):
@@ -189,6 +200,24 @@ def from_graph(graph: Graph) -> Gazetteer:
     for node, value in graph.subject_objects(CASD.date):
         if isinstance(node, URIRef):
             gaz.summit_years[node] = str(value)[:4]
+            if isinstance(value, Literal) and value.datatype == XSD.date:
+                gaz.summit_days.setdefault(node, set()).add(str(value))
+    for node in sorted(n for n, e in entries.items() if e.kind == "summit"):
+        known = set(graph.objects(node, CASD.ordinal))
+        for label in entries[node].labels:         # "… 4. İstişare Toplantısı (2022, Kırgızistan)": what a label says
+            ordinal = _label_ordinal(label)
+            if ordinal is not None and not known and ordinal not in gaz.summits:
+                gaz.summits[ordinal] = node
+            year = re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", label)
+            if len(set(year)) == 1 and node not in gaz.summit_years:
+                gaz.summit_years[node] = year[0]
+    for part, meeting in graph.subject_objects(CASD.meeting):
+        for agent in graph.objects(part, CASD.agent):
+            if isinstance(meeting, URIRef) and isinstance(agent, URIRef):
+                gaz.attended.setdefault(meeting, set()).add(agent)
+    for office, whom in graph.subject_objects(CASD.representativeOf):
+        if isinstance(office, URIRef) and isinstance(whom, URIRef):
+            gaz.represents[office] = whom
     for node, state in graph.subject_objects(CASD.inState):
         if isinstance(node, URIRef) and isinstance(state, URIRef):
             gaz.city_state[node] = state
@@ -198,6 +227,24 @@ def from_graph(graph: Graph) -> Gazetteer:
             gaz.tenures.append((holder, position, str(graph.value(t, CASD.start) or ""),
                                 str(graph.value(t, CASD.end) or "")))
     return gaz
+
+
+def _label_ordinal(label: str) -> int | None:
+    """The ordinal of a meeting's label ("Orta Asya Devlet Başkanları 4. İstişare Toplantısı (2022, …)"), if the
+    label names one meeting word with one ordinal before it."""
+    from kg.ingest.meetings import anchors
+    found = {a.ordinal for a in anchors(label) if a.ordinal is not None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _republic_names(labels: list[str]) -> list[str]:
+    """A state's name as a republic ("Kırgızistan" → "Kırgız Cumhuriyeti"): the people's name, without -istan/-stan,
+    before "Cumhuriyeti"."""
+    out = []
+    for label in labels:
+        if m := re.fullmatch(r"([^\W\d_]{3,}?)istan", label):
+            out.append(f"{m.group(1)} Cumhuriyeti")
+    return sorted(set(out))
 
 
 def _is_tr(graph: Graph, s: URIRef, label: str) -> bool:

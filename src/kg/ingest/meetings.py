@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.ingest.ordinals import find_ordinals
+from kg.ingest.dates import MONTHS
+from kg.ingest.ordinals import Ordinal, find_ordinals
 from kg.ingest.turkish import fold
 
 _MEETING_WORD = re.compile(r"(?<![\w])(?:istişare\s+)?(?:toplantı|zirve)\w*(?:'\w+)?", re.S)
@@ -54,7 +55,7 @@ def anchors(text: str) -> list[Anchor]:
         before = [o for o in ordinals if o.end <= m.start() and not o.noun
                   and re.fullmatch(r"(?:\s+[^\W\d_][\w]*){0,7}\s+", folded[o.end:m.start()] + " ")
                   and not re.search(r"[,;:()]", folded[o.end:m.start()])]
-        o = before[-1] if before else None
+        o = before[-1] if before else _title_number(text, m.start())
         series = bool(_SERIES.search(folded[max(0, m.start() - 60):m.end()]))
         postponed = bool(re.search(r"ertelenen\s+$", folded[max(0, m.start() - 20):m.start()]))
         found.append(Anchor(o.start if o else m.start(), m.end(), o.value if o else None, series, postponed))
@@ -63,6 +64,21 @@ def anchors(text: str) -> list[Anchor]:
         if o.noun and any(_same_sentence(text, a.start, o.start) for a in counted):
             found.append(Anchor(o.start, o.end, o.value, False))
     return sorted(found, key=lambda a: a.start)
+
+
+_TITLE_NUMBER = re.compile(r"(?<![\w.,'’])(\d{1,2})((?:\s+[A-ZÇĞİÖŞÜ][\w'’()]*){1,6})\s+$")
+
+
+def _title_number(text: str, at: int) -> Ordinal | None:
+    """A number without its dot before a capitalised name of a meeting ("1 Orta Asya Liderler Zirvesi"): read
+    as the ordinal when every word from the number to the meeting word is capitalised (a title, not a count:
+    "2 gün süren zirve" is not), and the first is not a month ("15 Mart Zirvesi")."""
+    if not text[at:at + 1].isupper():
+        return None
+    m = _TITLE_NUMBER.search(text, max(0, at - 80), at)
+    if m is None or fold(m.group(2).split()[0]) in MONTHS:
+        return None
+    return Ordinal(m.start(1), m.end(1), int(m.group(1)))
 
 
 def _same_sentence(text: str, a: int, b: int) -> bool:

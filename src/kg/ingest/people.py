@@ -16,7 +16,11 @@ if TYPE_CHECKING:
     from kg.ingest.dates import DateMention
     from kg.ingest.extract import Extraction
 
-_CUE = re.compile(r"katıl|başkanlığında|ev\s+sahipliğinde|liderleri|onur\s+konuğu|temsil")
+_CUE = re.compile(r"katıl|iştirak|başkanlığında|ev\s+sahipliğinde|liderleri|onur\s+konuğu|temsil|"
+                  r"(?:zirve|toplantı)\w*\s+için\s+(?:\w+\s+)?gelen")
+_GUESTS_CAME = re.compile(r"(?:ülkeye|ülkesine)\s+gelen")    # "X, zirve için ülkeye gelen Y ile Z …": X receives them
+_KIN = re.compile(r"'?\w*\s+(?:oğlu|kızı|eşi|babası|annesi)(?!\w)")     # "Berdimuhammedov'un oğlu": not him
+_ON_BEHALF = re.compile(r"(?<!\w)(?P<state>[^\W\d_][\w]*)(?:'\w+)?\s+adına(?!\w)")
 _OFFICE = re.compile(r"(?:(?P<kurucu>kurucu)\s+)?(?P<office>cumhurbaşkanı|devlet\s+başkanı|meclis\s+başkanı|"
                      r"başbakanı?|dışişleri\s+bakanı)\s+$")
 _HEADS = ("cumhurbaşkanı", "devlet başkanı", "kurucu cumhurbaşkanı")
@@ -25,7 +29,8 @@ _NEW_NAME = re.compile(r"(?i:cumhurbaşkanı|devlet\s+başkanı|meclis\s+başkan
 
 
 def participations(text: str, folded: str, meeting: URIRef | None, clauses: list[tuple[int, int]],
-                   date: DateMention | None, names: list[Mention], gaz: Gazetteer, found: Extraction) -> None:
+                   date: DateMention | None, names: list[Mention], gaz: Gazetteer, found: Extraction,
+                   host_state: URIRef | None = None) -> None:
     """Add a Participation, with its role, office and state, for each person named in a clause about the meeting
     that says who took part (katıldı, başkanlığında, ev sahipliğinde, liderleri, onur konuğu)."""
     from kg.ingest.extract import Fact
@@ -33,25 +38,37 @@ def participations(text: str, folded: str, meeting: URIRef | None, clauses: list
     if meeting is None:
         return
     when = str(date.value) if date is not None else None
-    people = [n for n in gaz.find(text, ("state", "person", "city", "place", "organization"), when)
+    people = [n for n in gaz.find(text, ("state", "person", "city", "place", "organization"), when, meeting)
               if n.kind == "person"]
     states = [n for n in names if n.kind == "state"]
     for cs, ce in sorted(set(clauses)):
         if not _CUE.search(folded, cs, ce):
             continue
         here = [p for p in people if cs <= p.start < ce] + _new_people(text, folded, cs, ce, people, found)
+        here = [p for p in here if not _KIN.match(folded, p.end)]
+        previous = cs
         for person in sorted(here, key=lambda p: p.start):
             office = _OFFICE.search(folded[max(cs, person.start - 40):person.start])
             state = None
             start = person.start
+            behalf = False
+            positions: list[URIRef] = []
             if office:
                 start = person.start - (len(folded[max(cs, person.start - 40):person.start]) - office.start())
                 state = next((s for s in states if s.start < start and
                               re.fullmatch(r"['\w]*\s+", folded[s.end:start])), None)
+                if state is None:                      # "Türkmenistan adına zirveye Meclis Başkanı …"
+                    state = _on_behalf(folded, states, previous, start)
+                    behalf = state is not None
                 if state is None:
                     state = _new_state(text, start, people, found)
                 if state is not None:
                     start = state.start
+            else:                                      # an office the graph names ("BM … Özel Temsilcisi")
+                positions, at = _graph_positions(text, folded, gaz, previous, person.start)
+                if positions:
+                    start = at
+            previous = person.end
             after = folded[person.end:person.end + 40]
             end = person.end + len(person.suffix) + (1 if after.startswith("'") else 0)
             tail = folded[end:end + 20]
@@ -62,9 +79,14 @@ def participations(text: str, folded: str, meeting: URIRef | None, clauses: list
                 role, rule, end = CASD.Host, "ev-sahipliginde", end + len(host.group())
             elif re.search(r"onur\s+konuğu", folded[max(cs, start - 30):min(ce, end + 30)]):
                 role, rule = CASD.GuestOfHonour, "onur-konugu"
+            elif host_state is not None and state is not None and state.iri == host_state and \
+                    _GUESTS_CAME.search(folded, end, ce):
+                role, rule, reading = CASD.Host, "receives-those-who-came", CASD.CuratorReading
             office_name = re.sub(r"\s+", " ", (office.group("kurucu") + " " if office and office.group("kurucu")
                                                else "") + (office.group("office") if office else "")).strip()
-            if office_name and office_name not in _HEADS and role == CASD.Participant:
+            if behalf and role == CASD.Participant:
+                role, rule = CASD.Representative, "adina"
+            elif office_name and office_name not in _HEADS and role == CASD.Participant:
                 role, rule, reading = CASD.Representative, "office-not-head-of-state", CASD.CuratorReading
             local = f"{str(meeting).rsplit('/', 1)[-1]}-{str(person.iri).rsplit('/', 1)[-1]}"
             node = RES["participation"][local]
@@ -72,14 +94,110 @@ def participations(text: str, folded: str, meeting: URIRef | None, clauses: list
                                (CASD.agent, person.iri, "participant")):
                 found.add(Fact(kind, node, p, o, start, end, "participation"))
             found.add(Fact("role", node, CASD.role, role, start, end, rule, reading,
-                           "" if reading == CASD.Stated else "Sent in an office other than head of state."))
+                           "" if reading == CASD.Stated else "Sent in an office other than head of state."
+                           if role == CASD.Representative else "The head of the host state, receiving those who came "
+                                                               "for the meeting."))
             if office and state is not None:
                 position, new = gaz.position(state.iri, office_name)
                 if new:
                     found.new[position] = (CASD.Position, text[state.start:person.start].strip())
                 found.add(Fact("participant", node, CASD.inCapacityOf, position, start, end, "office-of-state"))
-                found.add(Fact("participant", node, CASD.onBehalfOf, state.iri, start, end, "office-of-state"))
+                found.add(Fact("participant", node, CASD.onBehalfOf, state.iri, start, end,
+                               "on-behalf-of-state" if behalf else "office-of-state"))
+            for position in positions:
+                found.add(Fact("participant", node, CASD.inCapacityOf, position, start, end, "office-in-graph"))
+                if position in gaz.represents:
+                    found.add(Fact("participant", node, CASD.onBehalfOf, gaz.represents[position], start, end,
+                                   "office-represents", CASD.CuratorReading,
+                                   "The office's holder represents whom the graph says the office represents."))
+    _states_taking_part(text, folded, meeting, clauses, states, gaz, found)
+    _one_role(found)
 
+
+_LEVEL = re.compile(r"\s+(?:cumhurbaşkanlığı\s+seviyesinde|devlet\s+başkanları|cumhurbaşkanları|liderleri)(?!\w)")
+_LIST_GAP = re.compile(r"\s*,\s*|\s+(?:ve|ile)\s+")
+
+
+def _states_taking_part(text: str, folded: str, meeting: URIRef, clauses: list[tuple[int, int]],
+                        states: list[Mention], gaz: Gazetteer, found: Extraction) -> None:
+    """States said to take part at the level of their heads of state, no one named: "Zirveye Kazakistan,
+    Özbekistan, Kırgızistan ve Tacikistan Cumhurbaşkanlığı seviyesinde katılım gösterdi", "… ve Tacikistan Devlet
+    Başkanları … iştirak etmiş": a participation of the state, in its head of state's office, unless the text
+    names someone taking part on its behalf."""
+    from kg.ingest.extract import Fact
+
+    present = {f.object for f in found.facts if f.predicate == CASD.onBehalfOf
+               and str(f.subject).startswith(str(RES["participation"][str(meeting).rsplit("/", 1)[-1]]))}
+    for cs, ce in sorted(set(clauses)):
+        if not _CUE.search(folded, cs, ce):
+            continue
+        here = [x for x in states if cs <= x.start < ce]
+        for i, last in enumerate(here):
+            level = _LEVEL.match(folded, last.end + len(last.suffix))
+            if level is None or last.suffix:
+                continue
+            listed = [last]
+            for prev in reversed(here[:i]):
+                if prev.suffix or not _LIST_GAP.fullmatch(folded[prev.end:listed[0].start]):
+                    break
+                listed.insert(0, prev)
+            if len(listed) < 2 and "seviyesinde" not in level.group():
+                continue                                   # "Kazakistan Devlet Başkanları" alone: not a list
+            start, end = listed[0].start, level.end()
+            for st in listed:
+                if st.iri in present:
+                    continue
+                present.add(st.iri)
+                node = RES["participation"][f"{str(meeting).rsplit('/', 1)[-1]}-{str(st.iri).rsplit('/', 1)[-1]}"]
+                for p, o in ((RDF.type, CASD.Participation), (CASD.meeting, meeting), (CASD.agent, st.iri)):
+                    found.add(Fact("participant", node, p, o, start, end, "state-at-head-of-state-level"))
+                found.add(Fact("role", node, CASD.role, CASD.Participant, start, end, "state-at-head-of-state-level"))
+                position, new = gaz.position(st.iri, "cumhurbaşkanı")
+                if new:
+                    found.new[position] = (CASD.Position, f"{text[st.start:st.end]} Cumhurbaşkanı")
+                found.add(Fact("participant", node, CASD.inCapacityOf, position, start, end,
+                               "state-at-head-of-state-level", CASD.CuratorReading,
+                               "The state took part at the level of its head of state; no one is named."))
+                found.add(Fact("participant", node, CASD.onBehalfOf, st.iri, start, end,
+                               "state-at-head-of-state-level"))
+
+
+def _one_role(found: Extraction) -> None:
+    """A participation named as host, chair, guest or representative in one sentence and listed among those who
+    took part in another keeps the particular role only."""
+    particular = {f.subject for f in found.facts if f.predicate == CASD.role and f.object != CASD.Participant}
+    found.facts[:] = [f for f in found.facts
+                      if not (f.predicate == CASD.role and f.object == CASD.Participant and f.subject in particular)]
+
+
+def _on_behalf(folded: str, states: list[Mention], floor: int, at: int) -> Mention | None:
+    """The state of "<state> adına" (on behalf of) last before the office, after the previous person."""
+    found = None
+    for m in _ON_BEHALF.finditer(folded, floor, at):
+        found = next((s for s in states if s.start == m.start("state")), found)
+    return found
+
+
+def _graph_positions(text: str, folded: str, gaz: Gazetteer, floor: int, at: int) -> tuple[list[URIRef], int]:
+    """The graph's position named first (by the stems of a label's words) in the words before a person, from the
+    previous person on: its IRI (or none), and where it begins."""
+    words = [w for w in turkish.words(text) if floor <= w[0] < at]
+    hits: list[tuple[int, int, URIRef]] = []      # inside a longer one ("BM Genel Sekreteri" of "… Temsilcisi"): not
+    for entry in gaz.of_kind("position"):
+        for label in entry.labels:
+            stems = [turkish.stem(w) for w in turkish.fold(label).split()]
+            if len(stems) < 2:
+                continue
+            for i in range(len(words) - len(stems) + 1):
+                window = words[i:i + len(stems)]
+                if all(w[2].startswith(st) for w, st in zip(window, stems)) and \
+                        not re.search(r"[.;:]", folded[window[-1][1]:at]):
+                    hits.append((window[0][0], window[-1][1], entry.iri))
+    hits = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and o[1] - o[0] > h[1] - h[0] for o in hits)]
+    hits.sort(key=lambda h: (h[0], str(h[2])))
+    # a participation has one capacity (casd:inCapacityOf): the first office named; a curator adds any other as a
+    # tenure
+    return [hits[0][2]] if hits else [], (hits[0][0] if hits else at)
 
 def _new_people(text: str, folded: str, cs: int, ce: int, known: list[Mention], found: Extraction) -> list[Mention]:
     """People the graph does not know, named after an office word: a new IRI from the name, marked as new."""

@@ -49,10 +49,15 @@ def ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", kept).strip("-")
 
 
+_LATIN = str.maketrans({"j": "c", "w": "v", "q": "k"})
+
+
 def skeleton(word: str) -> str:
     """A spelling-variant key: folded, ASCII, doubled letters single, vowels after the first letter dropped
-    ("Şavkat" and "Şevket" → "svkt"; "Berdimuhamedov" and "Berdimuhammedov" → "brdmhmdv")."""
+    ("Şavkat" and "Şevket" → "svkt"; "Berdimuhamedov" and "Berdimuhammedov" → "brdmhmdv"; "Japarov" and
+    "Caparov" → "cprv")."""
     s = ascii_slug(word).replace("-", "")
+    s = s.translate(_LATIN)                      # Turkish c is English j ("Caparov", "Japarov"); w is v
     s = re.sub(r"(.)\1+", r"\1", s)
     return s[:1] + re.sub(r"[aeiouy]", "", s[1:])
 
