@@ -53,6 +53,12 @@ position:un-special-representative-for-central-asia a casd:Position ;
 summit:2018-kazakhstan a casd:Summit ; casd:ordinal 1 ; casd:date "2018"^^xsd:gYear .
 summit:2021-turkmenistan a casd:Summit ; casd:ordinal 3 ; casd:date "2021-08-06"^^xsd:date .
 participation:x a casd:Participation ; casd:meeting summit:2021-turkmenistan ; casd:agent person:gurbanguly-berdimuhamedov .
+participation:y a casd:Participation ; casd:meeting summit:2021-turkmenistan ; casd:agent person:sadyr-japarov ;
+    casd:inCapacityOf position:president-of-kyrgyzstan ; casd:onBehalfOf state:kyrgyzstan .
+position:president-of-uzbekistan a casd:Position ; rdfs:label "Özbekistan Cumhurbaşkanı"@tr .
+position:first-president-of-kazakhstan a casd:Position ; rdfs:label "Kazakistan'ın kurucu Cumhurbaşkanı"@tr .
+place:tashkent a casd:City ; rdfs:label "Taşkent"@tr .
+summit:2019-uzbekistan a casd:Summit ; casd:ordinal 2 .
 summit:2022-kyrgyzstan a casd:Summit ;
     rdfs:label "Orta Asya Devlet Başkanları 4. İstişare Toplantısı (2022, Kırgızistan)"@tr .
 """
@@ -180,3 +186,25 @@ def test_haberler_preview_dated_by_publication(gaz):
     assert not any(f.predicate == CASD.date for f in _facts(text, gaz).values())   # no day without one
     guest = next(f for f in got.values() if f.predicate == CASD.role and f.object == CASD.GuestOfHonour)
     assert "İlham Aliyev" in text[guest.start:guest.end]
+
+
+def test_trtavaz_offices_named_elsewhere_and_in_the_graph(gaz):
+    text = _read("trtavaz-2019-11-30")
+    got = _facts(text, gaz)
+    chair = PART["2019-uzbekistan-shavkat-mirziyoyev"]               # "Mirziyoyev'in başkanlığında" (no office there)
+    office = got[(chair, CASD.inCapacityOf, POS["president-of-uzbekistan"])]
+    assert office.reading == CASD.CuratorReading and text[office.start:office.end] == "Cumhurbaşkanı Mirziyoyev"
+    assert (chair, CASD.onBehalfOf, ST["uzbekistan"]) in got           # the host state of the meeting he chairs
+    nazarbayev = PART["2019-uzbekistan-nursultan-nazarbayev"]          # the graph's label has the genitive
+    assert (nazarbayev, CASD.inCapacityOf, POS["first-president-of-kazakhstan"]) in got
+
+
+def test_an_office_without_its_state_is_the_one_the_graph_has_at_the_meeting(gaz):
+    text = "Türkmenistan'da yapılan 3. İstişare Toplantısı'na Cumhurbaşkanı Sadır katıldı."
+    got = _facts(text, gaz)
+    node = PART["2021-turkmenistan-sadyr-japarov"]
+    office = got[(node, CASD.inCapacityOf, POS["president-of-kyrgyzstan"])]
+    assert office.rule == "office-at-meeting-in-graph" and office.reading == CASD.CuratorReading
+    assert (node, CASD.onBehalfOf, ST["kyrgyzstan"]) in got
+    other = _facts(text.replace("3.", "2."), gaz)                      # another meeting: the graph says nothing
+    assert not any(p == CASD.inCapacityOf for s, p, o in other)

@@ -54,6 +54,8 @@ class Gazetteer:
     represents: dict[URIRef, URIRef] = field(default_factory=dict)    # position → whom its holder represents
     summit_days: dict[URIRef, set[str]] = field(default_factory=dict) # meeting → the days the graph dates it
     attended: dict[URIRef, set[URIRef]] = field(default_factory=dict)  # meeting → who the graph has taking part
+    capacity: dict[tuple[URIRef, URIRef], tuple[URIRef, URIRef]] = field(default_factory=dict)  # (meeting, agent) →
+    # (office, on whose behalf), where the graph has one of each
 
     def of_kind(self, *kinds: str) -> list[Entry]:
         """The entries of the given kinds, in IRI order."""
@@ -141,8 +143,8 @@ class Gazetteer:
             iri = RES["position"][f"{english}-of-{str(state).rsplit('/', 1)[-1]}"]
             state_labels = [turkish.fold(x) for x in self.entries[state].labels] if state in self.entries else []
             wanted = {f"{s} {turkish.fold(o)}" for s in state_labels for o in _office_names(office)}
-            for entry in self.of_kind("position"):
-                if wanted & {turkish.fold(label) for label in entry.labels}:
+            for entry in self.of_kind("position"):     # "Kazakistan'ın kurucu Cumhurbaşkanı": without the genitive
+                if wanted & {re.sub(r"'\w+", "", turkish.fold(label)) for label in entry.labels}:
                     return entry.iri, False
         return iri, iri not in self.entries
 
@@ -215,6 +217,11 @@ def from_graph(graph: Graph) -> Gazetteer:
         for agent in graph.objects(part, CASD.agent):
             if isinstance(meeting, URIRef) and isinstance(agent, URIRef):
                 gaz.attended.setdefault(meeting, set()).add(agent)
+                offices, behalf = set(graph.objects(part, CASD.inCapacityOf)), set(graph.objects(part, CASD.onBehalfOf))
+                if len(offices) == 1 and len(behalf) == 1:
+                    office, whom = offices.pop(), behalf.pop()
+                    if isinstance(office, URIRef) and isinstance(whom, URIRef):
+                        gaz.capacity[(meeting, agent)] = (office, whom)
     for office, whom in graph.subject_objects(CASD.representativeOf):
         if isinstance(office, URIRef) and isinstance(whom, URIRef):
             gaz.represents[office] = whom

@@ -104,6 +104,9 @@ def participations(text: str, folded: str, meeting: URIRef | None, clauses: list
                 found.add(Fact("participant", node, CASD.inCapacityOf, position, start, end, "office-of-state"))
                 found.add(Fact("participant", node, CASD.onBehalfOf, state.iri, start, end,
                                "on-behalf-of-state" if behalf else "office-of-state"))
+            if state is None and not positions:
+                _office_from_elsewhere(text, folded, meeting, node, person, people, states, role, host_state, gaz,
+                                       start, end, found)
             for position in positions:
                 found.add(Fact("participant", node, CASD.inCapacityOf, position, start, end, "office-in-graph"))
                 if position in gaz.represents:
@@ -160,6 +163,44 @@ def _states_taking_part(text: str, folded: str, meeting: URIRef, clauses: list[t
                                "The state took part at the level of its head of state; no one is named."))
                 found.add(Fact("participant", node, CASD.onBehalfOf, st.iri, start, end,
                                "state-at-head-of-state-level"))
+
+
+def _office_from_elsewhere(text: str, folded: str, meeting: URIRef, node: URIRef, person: Mention,
+                           people: list[Mention], states: list[Mention], role: URIRef, host_state: URIRef | None,
+                           gaz: Gazetteer, start: int, end: int, found: Extraction) -> None:
+    """The office of someone named without one where he takes part ("Mirziyoyev'in başkanlığında"): as the text
+    names it elsewhere ("Özbekistan Cumhurbaşkanı Mirziyoyev"; "Cumhurbaşkanı Mirziyoyev" for the one who chairs or
+    hosts, in the host state), else as the graph has him at this very meeting. Readings, never stated here."""
+    from kg.ingest.extract import Fact
+
+    for other in (p for p in people if p.iri == person.iri and p.start != person.start):
+        office = _OFFICE.search(folded[max(0, other.start - 40):other.start])
+        if office is None:
+            continue
+        office_name = re.sub(r"\s+", " ", ((office.group("kurucu") or "") + " " + office.group("office")).strip())
+        at = other.start - (len(folded[max(0, other.start - 40):other.start]) - office.start())
+        state = next((s for s in states if s.start < at and re.fullmatch(r"['\w]*\s+", folded[s.end:at])), None)
+        whom = state.iri if state is not None else host_state if role in (CASD.Chair, CASD.Host) else None
+        if whom is None:
+            continue
+        position, new = gaz.position(whom, office_name)
+        if new:
+            continue
+        qs, qe = (state.start if state is not None else at), other.end
+        comment = ("The office is the one the text gives this person elsewhere" +
+                   ("." if state is not None else ", in the state that hosts the meeting he chairs or hosts."))
+        found.add(Fact("participant", node, CASD.inCapacityOf, position, qs, qe, "office-named-elsewhere",
+                       CASD.CuratorReading, comment))
+        found.add(Fact("participant", node, CASD.onBehalfOf, whom, qs, qe, "office-named-elsewhere",
+                       CASD.CuratorReading, comment))
+        return
+    if (meeting, person.iri) in gaz.capacity:
+        position, whom = gaz.capacity[(meeting, person.iri)]
+        comment = "The office the graph already has this person in at this meeting (another source states it)."
+        found.add(Fact("participant", node, CASD.inCapacityOf, position, start, end, "office-at-meeting-in-graph",
+                       CASD.CuratorReading, comment))
+        found.add(Fact("participant", node, CASD.onBehalfOf, whom, start, end, "office-at-meeting-in-graph",
+                       CASD.CuratorReading, comment))
 
 
 def _one_role(found: Extraction) -> None:
@@ -227,6 +268,9 @@ def _new_state(text: str, office_start: int, people: list[Mention], found: Extra
         return None
     start = max(0, office_start - 30) + m.start(1)
     if any(p.start <= start < p.end for p in people):
+        return None
+    if m.group(2) and not turkish.is_genitive(m.group(2)) or re.match(r"(?:toplantı|zirve|istişare)", turkish.fold(
+            m.group(1))):                      # "Toplantısı'na Cumhurbaşkanı …": a meeting in the dative, not a state
         return None
     name = m.group(1)
     iri = RES["state"][turkish.ascii_slug(name)]
