@@ -113,7 +113,7 @@ def extract(text: str, gaz: Gazetteer, published: Literal | None = None) -> Extr
             if rel:
                 main.date = rel[0]
                 break
-    if main.date is None and dl is not None and main.spans:
+    if main.date is None and dl is not None and main.spans:         # to name the meeting by year; not a fact
         month = Literal(str(dl.value)[:7], datatype=XSD.gYearMonth)
         main.date = dating.DateMention(dl.start, dl.end, month, "month", dateline=True)
     for m in by_ordinal.values():
@@ -235,9 +235,7 @@ def _identify(m: _Meeting, gaz: Gazetteer, text: str, found: Extraction) -> None
     if m.ordinal is not None:
         found.add(Fact("meeting", m.iri, CASD.ordinal, Literal(m.ordinal, datatype=XSD.integer), s, e, "ordinal"))
     if m.date is not None and m.date.dateline:
-        found.add(Fact("date", m.iri, CASD.date, m.date.value, m.date.start, m.date.end, "dateline-month",
-                       CASD.CuratorReading, "The month of the report's dateline; the text does not date the meeting "
-                                            "itself."))
+        pass        # the report's date is not the meeting's: it only gives the year to name a meeting the graph lacks
     elif m.date is not None and m.date.relative:
         found.add(Fact("date", m.iri, CASD.date, m.date.value, m.date.start, m.date.end, "date-relative",
                        CASD.CuratorReading, "The day the text names relative to the report's own date (its dateline "
