@@ -16,8 +16,6 @@ from kg.vocab import CASD, RES
 SERIES = RES["series"]["central-asia-consultative-meetings"]
 OUTCOME = RES["outcome"]
 PLACE = CASD.location                                           # the ontology's property for where a meeting was
-_OFFICE = re.compile(r"(?:(?P<kurucu>kurucu)\s+)?(?P<office>cumhurbaşkanı|devlet\s+başkanı|meclis\s+başkanı|"
-                     r"başbakanı?|dışişleri\s+bakanı)(?=\s)")
 _DOCS = [(re.compile(r"ortak\s+bildiri\w*"), CASD.JointStatement), (re.compile(r"(?:bildiri|deklarasyon)\w*"),
          CASD.Declaration), (re.compile(r"karar(?:ı|lar\w*)(?=\s)"), CASD.Decision),
          (re.compile(r"çağrı\w*"), CASD.Declaration), (re.compile(r"tedbirler\w*"), CASD.Decision)]
@@ -171,17 +169,25 @@ def _when_and_where(text: str, folded: str, m: _Meeting, all_dates: list[dating.
             locs = [x for x in locs if x[0].start >= ae] or [x for x in locs if x[0].end <= as_][-1:]
             if locs:
                 m.place, m.place_end = locs[0]
-        host = re.search(r"(?P<name>\S+?)'?(?:ın|in|nın|nin|un|ün)\s+ev\s+sahipliğinde", folded[cs:ce])
-        if host:
-            state = next((n for n in names if n.kind == "state" and n.start == cs + host.start()), None)
+        for host in _HOSTED.finditer(folded, cs, ce):   # "Tacikistan'ın ev sahipliğinde", "… ev sahipliği yaptığı"
+            state = next((n for n in names if n.kind == "state" and n.start == host.start()), None)
             if state is not None:
-                m.host = (state.iri, cs + host.start(), cs + host.end(), "ev-sahipliginde", CASD.Stated)
+                m.host = (state.iri, host.start(), host.end(), "ev-sahipliginde", CASD.Stated)
+                break
+        else:
+            hosts = _HOSTS.search(folded, cs, ce)      # "Kazakistan, … toplantıya ev sahipliği yapacak"
+            first = next((n for n in names if cs <= n.start < ce), None)
+            if hosts and first is not None and first.kind == "state" and not first.suffix and \
+                    re.match(r"\s*(?:,|\s(?:bu|yarın|bugün|\d))", folded[first.end:first.end + 8]):
+                m.host = (first.iri, first.start, hosts.end(), "ev-sahipligi-yapti", CASD.Stated)
     if m.host is None and m.place is not None:
         state_iri = m.place.iri if m.place.kind == "state" else gaz.city_state.get(m.place.iri)
         if state_iri is not None:
             m.host = (state_iri, m.place.start, m.place.end, "host-is-state-of-place", CASD.CuratorReading)
 
 
+_HOSTED = re.compile(r"(?<!\w)\S+?'?(?:ın|in|nın|nin|un|ün)\s+ev\s+sahipliği(?:nde|\s+yaptığı|\s+yapacağı)(?!\w)")
+_HOSTS = re.compile(r"ev\s+sahipliği\s+yap(?:tı|acak|ıyor)(?!\w)")
 _PLACE_NOUN = re.compile(r"\s+(?:şehr|kent|il)i'?n?(?:de|da)(?!\w)")
 _NAMED_AREA = re.compile(r"(?:\s+[A-ZÇĞİÖŞÜ][\w]*){1,4}['’]?n?(?:de|da|te|ta)(?!\w)")
 

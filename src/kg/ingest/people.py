@@ -16,12 +16,13 @@ if TYPE_CHECKING:
     from kg.ingest.dates import DateMention
     from kg.ingest.extract import Extraction
 
-_CUE = re.compile(r"katıl|iştirak|başkanlığında|ev\s+sahipliğinde|liderleri|onur\s+konuğu|temsil|"
+_CUE = re.compile(r"katıl|iştirak|başkanlığında|ev\s+sahipliği|liderleri|onur\s+konuğu|temsil|bir\s+araya\s+gel|"
+                  r"buluş|hazır\s+bulun|"
                   r"(?:zirve|toplantı)\w*\s+için\s+(?:\w+\s+)?gelen")
 _GUESTS_CAME = re.compile(r"(?:ülkeye|ülkesine)\s+gelen")    # "X, zirve için ülkeye gelen Y ile Z …": X receives them
 _KIN = re.compile(r"'?\w*\s+(?:oğlu|kızı|eşi|babası|annesi)(?!\w)")     # "Berdimuhammedov'un oğlu": not him
 _ON_BEHALF = re.compile(r"(?<!\w)(?P<state>[^\W\d_][\w]*)(?:'\w+)?\s+adına(?!\w)")
-_OFFICE = re.compile(r"(?:(?P<kurucu>kurucu)\s+)?(?P<office>cumhurbaşkanı|devlet\s+başkanı|meclis\s+başkanı|"
+_OFFICE = re.compile(r"(?:(?P<kurucu>kurucu)\s+)?(?:milli\s+)?(?P<office>cumhurbaşkanı|devlet\s+başkanı|meclis\s+başkanı|"
                      r"başbakanı?|dışişleri\s+bakanı)\s+$")
 _HEADS = ("cumhurbaşkanı", "devlet başkanı", "kurucu cumhurbaşkanı")
 _NEW_NAME = re.compile(r"(?i:cumhurbaşkanı|devlet\s+başkanı|meclis\s+başkanı|başbakanı?)\s+"
@@ -68,6 +69,9 @@ def participations(text: str, folded: str, meeting: URIRef | None, clauses: list
                 positions, at = _graph_positions(text, folded, gaz, previous, person.start)
                 if positions:
                     start = at
+                    named = next((s for s in states if s.start == at), None)   # "Türkmenistan Halk Maslahatı …"
+                    if named is not None:
+                        state, behalf = named, True
             previous = person.end
             after = folded[person.end:person.end + 40]
             end = person.end + len(person.suffix) + (1 if after.startswith("'") else 0)
@@ -75,7 +79,7 @@ def participations(text: str, folded: str, meeting: URIRef | None, clauses: list
             role, rule, reading = CASD.Participant, "participant-listed", CASD.Stated
             if chair := re.match(r"\s+başkanlığında", tail):
                 role, rule, end = CASD.Chair, "baskanliginda", end + len(chair.group())
-            elif host := re.match(r"\s+ev\s+sahipliğinde", tail):
+            elif host := re.match(r"\s+ev\s+sahipliği(?:nde|\s+yaptığı|\s+yapacağı)(?!\w)", folded[end:end + 30]):
                 role, rule, end = CASD.Host, "ev-sahipliginde", end + len(host.group())
             elif re.search(r"onur\s+konuğu", folded[max(cs, start - 30):min(ce, end + 30)]):
                 role, rule = CASD.GuestOfHonour, "onur-konugu"
@@ -84,7 +88,7 @@ def participations(text: str, folded: str, meeting: URIRef | None, clauses: list
                 role, rule, reading = CASD.Host, "receives-those-who-came", CASD.CuratorReading
             office_name = re.sub(r"\s+", " ", (office.group("kurucu") + " " if office and office.group("kurucu")
                                                else "") + (office.group("office") if office else "")).strip()
-            if behalf and role == CASD.Participant:
+            if behalf and office and role == CASD.Participant:
                 role, rule = CASD.Representative, "adina"
             elif office_name and office_name not in _HEADS and role == CASD.Participant:
                 role, rule, reading = CASD.Representative, "office-not-head-of-state", CASD.CuratorReading
@@ -109,6 +113,8 @@ def participations(text: str, folded: str, meeting: URIRef | None, clauses: list
                                        start, end, found)
             for position in positions:
                 found.add(Fact("participant", node, CASD.inCapacityOf, position, start, end, "office-in-graph"))
+                if state is not None:
+                    found.add(Fact("participant", node, CASD.onBehalfOf, state.iri, start, end, "office-in-graph"))
                 if position in gaz.represents:
                     found.add(Fact("participant", node, CASD.onBehalfOf, gaz.represents[position], start, end,
                                    "office-represents", CASD.CuratorReading,
