@@ -178,6 +178,9 @@ def test_koseyazarioku_this_meeting_and_the_son(gaz):
     agents = {o for s, p, o in got if p == CASD.agent}
     assert not any("berdimuhammedov" in str(a) or "kurbankulu" in str(a) for a in agents)   # "…'un oğlu"
     assert {ST["kazakhstan"], ST["uzbekistan"], ST["kyrgyzstan"], ST["tajikistan"]} <= agents
+    tm = PART["2018-kazakhstan-turkmenistan"]                        # "Türkmenistan Milli Meclis Başkanı ile …"
+    assert {(tm, CASD.agent, ST["turkmenistan"]), (tm, CASD.role, CASD.Representative),
+            (tm, CASD.inCapacityOf, POS["chair-of-the-mejlis-of-turkmenistan"])} <= set(got)
 
 
 def test_haberler_preview_dated_by_publication(gaz):

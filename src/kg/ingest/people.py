@@ -152,23 +152,42 @@ def _states_taking_part(text: str, folded: str, meeting: URIRef, clauses: list[t
                 listed.insert(0, prev)
             if len(listed) < 2 and "seviyesinde" not in level.group():
                 continue                                   # "Kazakistan Devlet Başkanları" alone: not a list
-            start, end = listed[0].start, level.end()
             for st in listed:
-                if st.iri in present:
-                    continue
+                if st.iri not in present:
+                    present.add(st.iri)
+                    _state_part(text, meeting, st, "cumhurbaşkanı", listed[0].start, level.end(),
+                                "state-at-head-of-state-level", gaz, found)
+        for st in here:                  # "Türkmenistan Milli Meclis Başkanı ile …": an office, no name after it
+            office = _UNNAMED.match(text, st.end + len(st.suffix))
+            if office and not st.suffix and st.iri not in present:
                 present.add(st.iri)
-                node = RES["participation"][f"{str(meeting).rsplit('/', 1)[-1]}-{str(st.iri).rsplit('/', 1)[-1]}"]
-                for p, o in ((RDF.type, CASD.Participation), (CASD.meeting, meeting), (CASD.agent, st.iri)):
-                    found.add(Fact("participant", node, p, o, start, end, "state-at-head-of-state-level"))
-                found.add(Fact("role", node, CASD.role, CASD.Participant, start, end, "state-at-head-of-state-level"))
-                position, new = gaz.position(st.iri, "cumhurbaşkanı")
-                if new:
-                    found.new[position] = (CASD.Position, f"{text[st.start:st.end]} Cumhurbaşkanı")
-                found.add(Fact("participant", node, CASD.inCapacityOf, position, start, end,
-                               "state-at-head-of-state-level", CASD.CuratorReading,
-                               "The state took part at the level of its head of state; no one is named."))
-                found.add(Fact("participant", node, CASD.onBehalfOf, st.iri, start, end,
-                               "state-at-head-of-state-level"))
+                name = re.sub(r"\s+", " ", turkish.fold(office.group("office")))
+                _state_part(text, meeting, st, name, st.start, office.end("office"), "office-holder-not-named", gaz,
+                            found)
+
+
+_UNNAMED = re.compile(r"\s+(?:[Mm]illi\s+)?(?P<office>(?:[Cc]umhurbaşkanı|[Dd]evlet\s+[Bb]aşkanı|[Mm]eclis\s+[Bb]aşkanı))"
+                      r"(?=\s*(?:,|;|\s(?:ile|ve)\s))")
+
+
+def _state_part(text: str, meeting: URIRef, st: Mention, office: str, start: int, end: int, rule: str,
+                gaz: Gazetteer, found: Extraction) -> None:
+    """A participation of a state, through the holder of one of its offices whom the text does not name."""
+    from kg.ingest.extract import Fact
+
+    node = RES["participation"][f"{str(meeting).rsplit('/', 1)[-1]}-{str(st.iri).rsplit('/', 1)[-1]}"]
+    for p, o in ((RDF.type, CASD.Participation), (CASD.meeting, meeting), (CASD.agent, st.iri)):
+        found.add(Fact("participant", node, p, o, start, end, rule))
+    head = office in _HEADS
+    found.add(Fact("role", node, CASD.role, CASD.Participant if head else CASD.Representative, start, end, rule,
+                   CASD.Stated if head else CASD.CuratorReading,
+                   "" if head else "Sent in an office other than head of state."))
+    position, new = gaz.position(st.iri, office)
+    if new:
+        found.new[position] = (CASD.Position, f"{text[st.start:st.end]} {office.title()}")
+    found.add(Fact("participant", node, CASD.inCapacityOf, position, start, end, rule, CASD.CuratorReading,
+                   "The state took part through this office; the text names no one."))
+    found.add(Fact("participant", node, CASD.onBehalfOf, st.iri, start, end, rule))
 
 
 def _office_from_elsewhere(text: str, folded: str, meeting: URIRef, node: URIRef, person: Mention,
