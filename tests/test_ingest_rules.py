@@ -129,6 +129,8 @@ def test_tuicakademi_first_meeting(gaz):
     assert text[got[(akja, CASD.role, CASD.Representative)].start:].startswith("Türkmenistan adına")
     states = {o for s, p, o in got if p == CASD.agent and str(o).startswith(str(ST))}
     assert states == {ST["uzbekistan"], ST["kyrgyzstan"], ST["tajikistan"]}   # Kazakhstan came as Nazarbayev
+    statement = next(o for s, p, o in got if p == CASD.adopted)        # "… ortak açıklama yaptılar"
+    assert (statement, extract.RDF.type, CASD.JointStatement) in got
     uz = PART["2018-kazakhstan-uzbekistan"]
     assert got[(uz, CASD.inCapacityOf, RES["position"]["president-of-uzbekistan"])].reading == CASD.CuratorReading
 

@@ -16,10 +16,11 @@ from kg.vocab import CASD, RES
 SERIES = RES["series"]["central-asia-consultative-meetings"]
 OUTCOME = RES["outcome"]
 PLACE = CASD.location                                           # the ontology's property for where a meeting was
-_DOCS = [(re.compile(r"ortak\s+bildiri\w*"), CASD.JointStatement), (re.compile(r"(?:bildiri|deklarasyon)\w*"),
+_DOCS = [(re.compile(r"ortak\s+(?:bildiri|açıklama)\w*"), CASD.JointStatement),
+         (re.compile(r"(?:bildiri|deklarasyon)\w*"),
          CASD.Declaration), (re.compile(r"karar(?:ı|lar\w*)(?=\s)"), CASD.Decision),
          (re.compile(r"çağrı\w*"), CASD.Declaration), (re.compile(r"tedbirler\w*"), CASD.Decision)]
-_ADOPTED = re.compile(r"imzala|onayla|kabul\s+edil")
+_ADOPTED = re.compile(r"imzala|onayla|kabul\s+edil|(?:açıklama|bildiri)\w*\s+(?:yaptı|yayımla|yayınla)")
 
 
 @dataclass(frozen=True)
