@@ -59,6 +59,9 @@ position:president-of-uzbekistan a casd:Position ; rdfs:label "Özbekistan Cumhu
 position:first-president-of-kazakhstan a casd:Position ; rdfs:label "Kazakistan'ın kurucu Cumhurbaşkanı"@tr .
 place:tashkent a casd:City ; rdfs:label "Taşkent"@tr .
 summit:2019-uzbekistan a casd:Summit ; casd:ordinal 2 .
+<https://w3id.org/casd/issue/economic-cooperation> a casd:Issue ; rdfs:label "Ekonomik iş birliği"@tr .
+<https://w3id.org/casd/issue/transport-cooperation> a casd:Issue ; rdfs:label "Ulaştırma alanında iş birliği"@tr .
+<https://w3id.org/casd/issue/water-sharing> a casd:Issue ; rdfs:label "Su paylaşımı"@tr .
 position:chair-of-the-halk-maslahaty-of-turkmenistan a casd:Position ;
     rdfs:label "Türkmenistan Halk Maslahatı Başkanı"@tr .
 summit:2022-kyrgyzstan a casd:Summit ;
@@ -202,6 +205,9 @@ def test_trtavaz_offices_named_elsewhere_and_in_the_graph(gaz):
     office = got[(chair, CASD.inCapacityOf, POS["president-of-uzbekistan"])]
     assert office.reading == CASD.CuratorReading and text[office.start:office.end] == "Cumhurbaşkanı Mirziyoyev"
     assert (chair, CASD.onBehalfOf, ST["uzbekistan"]) in got           # the host state of the meeting he chairs
+    issues = {o for s, p, o in got if p == CASD.discussed}             # "… ulaştırma, lojistik … alanlardaki işbirliği"
+    assert {RES["issue"]["economic-cooperation"], RES["issue"]["transport-cooperation"]} <= issues
+    assert RES["issue"]["water-sharing"] not in issues
     nazarbayev = PART["2019-uzbekistan-nursultan-nazarbayev"]          # the graph's label has the genitive
     assert (nazarbayev, CASD.inCapacityOf, POS["first-president-of-kazakhstan"]) in got
 

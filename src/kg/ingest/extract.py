@@ -307,6 +307,33 @@ def _issues(text: str, folded: str, m: _Meeting, gaz: Gazetteer, found: Extracti
         if not any(s < te and ts < e for ts, te in taken):
             taken.append((s, e))
             found.add(Fact("issue", m.iri, CASD.discussed, iri, s, e, "issue-label-stems"))
+    _cooperation_lists(folded, m.iri, sorted(clauses), gaz, found)
+
+
+_COOPERATION_LABEL = re.compile(r"(?P<field>[^\W\d_]+)\s+(?:alan\w*\s+)?iş\s*birliği")
+_COOPERATION_LIST = re.compile(r"(?P<list>(?:[^\W\d_]+\s*,\s*)*[^\W\d_]+(?:\s+ve\s+[^\W\d_]+)?)"
+                               r"\s+(?:alan\w*\s+)?iş\s*birliğ\w*")
+
+
+def _cooperation_lists(folded: str, meeting: URIRef, clauses: list[tuple[int, int]], gaz: Gazetteer,
+                       found: Extraction) -> None:
+    """Cooperation in fields listed before one head noun: "siyasi, ticaret, ekonomik … ve diğer alanlardaki
+    işbirliği" names each of the graph's issues "<field> (alanında) iş birliği"."""
+    fields: dict[str, URIRef] = {}
+    for entry in gaz.of_kind("issue"):
+        for label in entry.labels:
+            if (lab := _COOPERATION_LABEL.fullmatch(turkish.fold(label))) and len(turkish.stem(lab["field"])) >= 4:
+                fields.setdefault(turkish.stem(lab["field"]), entry.iri)
+    for cs, ce in clauses:
+        for lst in _COOPERATION_LIST.finditer(folded, cs, ce):
+            items = re.split(r"\s*,\s*|\s+ve\s+", lst["list"])
+            if len(items) < 2:
+                continue
+            for item in items:
+                for stem, iri in sorted(fields.items()):
+                    if item.startswith(stem):
+                        found.add(Fact("issue", meeting, CASD.discussed, iri, lst.start(), lst.end(),
+                                       "cooperation-list"))
 
 
 def _documents(text: str, folded: str, m: _Meeting, found: Extraction) -> None:
