@@ -2,7 +2,7 @@
 
 Run by hand, not in CI:
     .venv/bin/python bench/ingest.py [--pair TEXT.txt CURATED.trig]… [--held-out NAME…] [--uncommitted]
-Without --pair: every Turkish text of data/sources/ that has a curated graph, data/<doc>.trig as the curators
+Without --pair: every Turkish text of data/sources/ that has a curated graph, data/<doc>.trig or data/series/<doc>.trig as the curators
 committed it (`git log -- data/` shows them; --uncommitted also takes files not yet committed), else the hand-made
 expected facts of bench/ingest-expected/<doc>.trig; a text with neither is not scored. --held-out names documents
 (by file stem) the rules were not developed on (by default setav-undated, dikgazete-undated and
@@ -67,7 +67,8 @@ def default_pairs(uncommitted: bool = False, skip: frozenset[str] = frozenset())
     for text in sorted((ROOT / "data" / "sources").glob("*.txt")):
         if text.stem in skip:
             continue
-        curated = ROOT / "data" / f"{text.stem}.trig"
+        curated = next((c for c in (ROOT / "data" / f"{text.stem}.trig", ROOT / "data" / "series" / f"{text.stem}.trig")
+                        if c.is_file()), ROOT / "data" / f"{text.stem}.trig")
         if curated.is_file() and (uncommitted or committed(curated)):
             truth = curated
         elif (EXPECTED / f"{text.stem}.trig").is_file():
@@ -151,7 +152,7 @@ def _known(config: Config, leave_out: set[str]) -> Graph:
     """The ontology and the data files but those left out (by stem); a file that does not parse yet (a curator
     still writing it) is skipped with a word on stderr."""
     quads = parse_files(config.ontology_files, None)
-    for path in config.data_files:
+    for path in [*config.data_files, *sorted((config.root / "data" / "series").glob("*.trig"))]:
         if path.stem in leave_out:
             continue
         try:
