@@ -75,6 +75,26 @@ W3C_PROTOCOL = SHARED / "w3c" / "sparql" / "sparql11" / "protocol" / "manifest.t
 TOKEN = "test-write-token"
 
 
+SERIES = sorted((ROOT / "data" / "series").glob("*.trig"))   # the curated series, not yet in the default build
+
+
+@dataclass
+class Series:
+    """The project's data and the curated series in one store."""
+
+    store: ox.Store
+
+
+@pytest.fixture(scope="session")
+def series() -> Series:
+    """The project's data and the curated series (data/series/), loaded once, unreasoned."""
+    from kg.build.loading import parse_files
+    from kg.store.embedded import memory_store
+    config = Config(root=ROOT)
+    quads = parse_files([*config.ontology_files, *config.data_files, *SERIES])
+    return Series(memory_store(quads))
+
+
 def metric_samples(text: str) -> dict[tuple, float]:
     """A Prometheus exposition, read by prometheus_client's own parser: {(name, sorted labels): value}."""
     from prometheus_client.parser import text_string_to_metric_families
