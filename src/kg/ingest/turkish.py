@@ -1,17 +1,14 @@
-"""Turkish text for matching: case folding that keeps offsets, apostrophes, and names followed by case suffixes.
-
-Folding maps I to ı and İ to i before lower-casing (Python's own lower() makes "I" an "i" and "İ" two code
-points), one code point for one, so that an offset in the folded text is the same offset in the original.
-"""
+"""Turkish text for matching: apostrophes, and names followed by case suffixes (the folding, which keeps offsets,
+is kg.turkish's, shared with linking)."""
 from __future__ import annotations
 
 import re
 import unicodedata
 from functools import lru_cache
 
-APOSTROPHES = "'’‘ʼ`´"
+from kg.turkish import APOSTROPHES, fold, fold_char  # noqa: F401  (the shared folding; callers use turkish.fold)
+
 LETTER = r"[^\W\d_]"                     # a letter, in any script
-_TURKISH_UPPER = {"I": "ı", "İ": "i"}
 
 # Case and possessive endings that follow a proper name, with or without an apostrophe
 # ("Taşkent'te", "Kazakistanda", "Tacikistan'ın", "Mirziyoyev'in", "Toplantısı'na", "Afganistan'daki").
@@ -25,21 +22,6 @@ SUFFIXES = sorted({
 _SUFFIX_RE = "(?:" + "|".join(re.escape(s) for s in SUFFIXES) + ")"
 LOCATIVE = ("da", "de", "ta", "te", "nda", "nde", "daki", "deki", "taki", "teki", "ndaki", "ndeki")
 GENITIVE = ("ın", "in", "un", "ün", "nın", "nin", "nun", "nün")
-
-
-def fold_char(c: str) -> str:
-    """One code point folded for comparison (Turkish dotted and dotless I; one code point out)."""
-    if c in _TURKISH_UPPER:
-        return _TURKISH_UPPER[c]
-    if c in APOSTROPHES:
-        return "'"
-    low = c.lower()
-    return low if len(low) == 1 else c
-
-
-def fold(text: str) -> str:
-    """The text folded for comparison, code point for code point (same length, same offsets)."""
-    return "".join(fold_char(c) for c in text)
 
 
 def ascii_slug(text: str) -> str:

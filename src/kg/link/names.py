@@ -11,7 +11,8 @@ import difflib
 import re
 import unicodedata
 
-_TURKISH_UPPER = str.maketrans({"I": "ı", "İ": "i"})
+from kg import turkish
+
 _TO_LATIN = str.maketrans({"ı": "i", "ş": "sh", "ç": "ch", "ğ": "g", "ö": "o", "ü": "u", "â": "a", "î": "i",
                            "û": "u", "ə": "a", "ñ": "n", "ň": "n", "ý": "y", "ž": "zh", "š": "sh", "č": "ch"})
 _SOUNDS = [(r"dzh|dj|zh|j", "j"), (r"kh", "h"), (r"q", "k"), (r"gh", "g"), (r"w", "v"), (r"y", "i"), (r"ph", "f"),
@@ -22,7 +23,7 @@ _VOWELS = re.compile(r"[aeiou]")
 def fold(text: str, language: str | None = None) -> str:
     """Lower case with Turkish dotted and dotless i kept apart where the text is Turkish (or unmarked)."""
     if language in (None, "tr", "az", "tk", "kk", "ky", "uz", "crh"):
-        text = text.translate(_TURKISH_UPPER)
+        return turkish.fold(text)
     return text.lower()
 
 
