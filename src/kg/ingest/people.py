@@ -10,6 +10,7 @@ from rdflib.namespace import RDF
 
 from kg.ingest import turkish
 from kg.ingest.gazetteer import Gazetteer, Mention
+from kg.ingest.newnames import new_people, new_state
 from kg.vocab import CASD, RES
 
 if TYPE_CHECKING:
@@ -25,8 +26,6 @@ _ON_BEHALF = re.compile(r"(?<!\w)(?P<state>[^\W\d_][\w]*)(?:'\w+)?\s+adına(?!\w
 _OFFICE = re.compile(r"(?:(?P<kurucu>kurucu)\s+)?(?:milli\s+)?(?P<office>cumhurbaşkanı|devlet\s+başkanı|meclis\s+başkanı|"
                      r"başbakanı?|dışişleri\s+bakanı)\s+$")
 _HEADS = ("cumhurbaşkanı", "devlet başkanı", "kurucu cumhurbaşkanı")
-_NEW_NAME = re.compile(r"(?i:cumhurbaşkanı|devlet\s+başkanı|meclis\s+başkanı|başbakanı?)\s+"
-                       r"(?P<name>[A-ZÇĞİÖŞÜ][\w]+(?:\s+[A-ZÇĞİÖŞÜ][\w]+){1,2})")
 
 
 def participations(text: str, folded: str, meeting: URIRef | None, clauses: list[tuple[int, int]],
@@ -45,7 +44,7 @@ def participations(text: str, folded: str, meeting: URIRef | None, clauses: list
     for cs, ce in sorted(set(clauses)):
         if not _CUE.search(folded, cs, ce):
             continue
-        here = [p for p in people if cs <= p.start < ce] + _new_people(text, folded, cs, ce, people, found)
+        here = [p for p in people if cs <= p.start < ce] + new_people(text, cs, ce, people, found)
         here = [p for p in here if not _KIN.match(folded, p.end)]
         previous = cs
         for person in sorted(here, key=lambda p: p.start):
@@ -62,7 +61,7 @@ def participations(text: str, folded: str, meeting: URIRef | None, clauses: list
                     state = _on_behalf(folded, states, previous, start)
                     behalf = state is not None
                 if state is None:
-                    state = _new_state(text, start, people, found)
+                    state = new_state(text, start, people, found)
                 if state is not None:
                     start = state.start
             else:                                      # an office the graph names ("BM … Özel Temsilcisi")
@@ -264,40 +263,3 @@ def _graph_positions(text: str, folded: str, gaz: Gazetteer, floor: int, at: int
     # a participation has one capacity (casd:inCapacityOf): the first office named; a curator adds any other as a
     # tenure
     return [hits[0][2]] if hits else [], (hits[0][0] if hits else at)
-
-def _new_people(text: str, folded: str, cs: int, ce: int, known: list[Mention], found: Extraction) -> list[Mention]:
-    """People the graph does not know, named after an office word: a new IRI from the name, marked as new."""
-    out = []
-    for m in _NEW_NAME.finditer(text, cs, ce):
-        s, e = m.start("name"), m.end("name")
-        if any(k.start < e and s < k.end for k in known):
-            continue
-        name, suffix = turkish.split_suffix(text[s:e])
-        words = name.split()
-        while words and turkish.fold(words[-1]) in ("ile", "ve", "da", "de"):
-            words.pop()
-        if len(words) < 2:
-            continue
-        name = " ".join(words)
-        iri = RES["person"][turkish.ascii_slug(name)]
-        found.new[iri] = (CASD.Person, name)
-        out.append(Mention(s, s + len(name), iri, "person", "", new=True, label=name, how="new"))
-    return out
-
-
-def _new_state(text: str, office_start: int, people: list[Mention], found: Extraction) -> Mention | None:
-    """A state the graph does not know, named by the one capitalised word before an office ("Azerbaycan
-    Cumhurbaşkanı"): a new IRI from the name, marked as new."""
-    m = re.search(r"(?<![\w'])([A-ZÇĞİÖŞÜ][\w]+)(?:'(\w+))?\s+$", text[max(0, office_start - 30):office_start])
-    if m is None:
-        return None
-    start = max(0, office_start - 30) + m.start(1)
-    if any(p.start <= start < p.end for p in people):
-        return None
-    if m.group(2) and not turkish.is_genitive(m.group(2)) or re.match(r"(?:toplantı|zirve|istişare)", turkish.fold(
-            m.group(1))):                      # "Toplantısı'na Cumhurbaşkanı …": a meeting in the dative, not a state
-        return None
-    name = m.group(1)
-    iri = RES["state"][turkish.ascii_slug(name)]
-    found.new[iri] = (CASD.State, name)
-    return Mention(start, start + len(name), iri, "state", m.group(2) or "", new=True, label=name, how="new")
