@@ -53,6 +53,7 @@ def participations(text: str, folded: str, meeting: URIRef | None, clauses: list
             start = person.start
             behalf = False
             positions: list[URIRef] = []
+            represented: list[URIRef] = []
             if office:
                 start = person.start - (len(folded[max(cs, person.start - 40):person.start]) - office.start())
                 state = next((s for s in states if s.start < start and
@@ -65,7 +66,7 @@ def participations(text: str, folded: str, meeting: URIRef | None, clauses: list
                 if state is not None:
                     start = state.start
             else:                                      # an office the graph names ("BM … Özel Temsilcisi")
-                positions, at = _graph_positions(text, folded, gaz, previous, person.start)
+                positions, at, represented = _graph_positions(text, folded, gaz, previous, person.start)
                 if positions:
                     start = at
                     named = next((s for s in states if s.start == at), None)   # "Türkmenistan Halk Maslahatı …"
@@ -114,6 +115,8 @@ def participations(text: str, folded: str, meeting: URIRef | None, clauses: list
                 found.add(Fact("participant", node, CASD.inCapacityOf, position, start, end, "office-in-graph"))
                 if state is not None:
                     found.add(Fact("participant", node, CASD.onBehalfOf, state.iri, start, end, "office-in-graph"))
+                for whom in represented:           # "… Genel Sekreterinin … özel temsilcisi"
+                    found.add(Fact("participant", node, CASD.onBehalfOf, whom, start, end, "representative-of"))
                 if position in gaz.represents:
                     found.add(Fact("participant", node, CASD.onBehalfOf, gaz.represents[position], start, end,
                                    "office-represents", CASD.CuratorReading,
@@ -243,9 +246,11 @@ def _on_behalf(folded: str, states: list[Mention], floor: int, at: int) -> Menti
     return found
 
 
-def _graph_positions(text: str, folded: str, gaz: Gazetteer, floor: int, at: int) -> tuple[list[URIRef], int]:
+def _graph_positions(text: str, folded: str, gaz: Gazetteer, floor: int,
+                     at: int) -> tuple[list[URIRef], int, list[URIRef]]:
     """The graph's position named first (by the stems of a label's words) in the words before a person, from the
-    previous person on: its IRI (or none), and where it begins."""
+    previous person on: its IRI (or none), where it begins, and the position it names its holder representative
+    of, if any."""
     words = [w for w in turkish.words(text) if floor <= w[0] < at]
     hits: list[tuple[int, int, URIRef]] = []      # inside a longer one ("BM Genel Sekreteri" of "… Temsilcisi"): not
     for entry in gaz.of_kind("position"):
@@ -258,8 +263,16 @@ def _graph_positions(text: str, folded: str, gaz: Gazetteer, floor: int, at: int
                 if all(w[2].startswith(st) for w, st in zip(window, stems)) and \
                         not re.search(r"[.;:]", folded[window[-1][1]:at]):
                     hits.append((window[0][0], window[-1][1], entry.iri))
-    hits = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and o[1] - o[0] > h[1] - h[0] for o in hits)]
-    hits.sort(key=lambda h: (h[0], str(h[2])))
+    outer = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and o[1] - o[0] > h[1] - h[0] for o in hits)]
+    outer.sort(key=lambda h: (h[0], str(h[2])))
     # a participation has one capacity (casd:inCapacityOf): the first office named; a curator adds any other as a
     # tenure
-    return [hits[0][2]] if hits else [], (hits[0][0] if hits else at)
+    if not outer:
+        return [], at, []
+    first = outer[0]
+    # "BM Genel Sekreterinin … özel temsilcisi": the office inside it, in the genitive, is whom its holder represents
+    whom = sorted({h[2] for h in hits if first[0] <= h[0] and h[1] < first[1] and h[2] != first[2]
+                   and folded[h[0]:h[1]].endswith(turkish.GENITIVE)
+                   and re.search(r"(?<!\w)temsilci", folded[h[1]:first[1]])}, key=str)
+    return [first[2]], first[0], whom[:1]
+
