@@ -46,6 +46,7 @@ class DateMention:
     dateline: bool = False            # the date at the head of the text (its publication)
     year_from_context: bool = False   # the year is not written here; it comes from the text's other dates
     relative: bool = False            # "cuma günü", "yarın": counted from the report's own date
+    year_from: str = ""               # "graph" or "publication": whence the year of a day written without one
 
 
 def _date(year: int, month: int, day: int) -> Literal | None:
@@ -57,9 +58,11 @@ def _date(year: int, month: int, day: int) -> Literal | None:
     return Literal(f"{year:04d}-{month:02d}-{day:02d}", datatype=XSD.date)
 
 
-def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
+def find_dates(text: str, default_year: int | None = None, reference: Literal | None = None) -> list[DateMention]:
     """Every date expression of the text, in order. A day and month without a year take the year of the
-    nearest dated expression before it (else after it, else `default_year`); without any, they are left out."""
+    nearest dated expression before it (else after it, else `default_year`: the meeting's year as the graph
+    has it, else the year that puts the day nearest the report's own day, `reference`); without any, they are
+    left out."""
     folded = fold(text)
     taken: list[tuple[int, int]] = []
     raw: list[tuple[str, re.Match[str]]] = []
@@ -75,10 +78,15 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
     out: list[DateMention] = []
     for kind, m in raw:
         g = m.groupdict()
-        year = int(g["year"]) if g.get("year") else _context_year(m.start(), years, default_year)
+        month = MONTHS[g["month"]] if g.get("month") else int(g["mnum"]) if g.get("mnum") else None
+        year = int(g["year"]) if g.get("year") else _context_year(m.start(), years, None)
+        source = ""
+        if year is None and default_year is not None:
+            year, source = default_year, "graph"
+        elif year is None and reference is not None and month and g.get("day"):
+            year, source = _nearest_year(reference, month, int(g["day"])), "publication"
         if year is None:
             continue
-        month = MONTHS[g["month"]] if g.get("month") else int(g["mnum"]) if g.get("mnum") else None
         end = m.end()
         if kind == "year":
             out.append(DateMention(m.start(), end, Literal(str(year), datatype=XSD.gYear), "year"))
@@ -91,7 +99,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
             if value is None or (g.get("day2") and until is None):
                 continue
             dateline = kind == "date" and m.start() == head and text[end:end + 1] in ("\n", "")
-            out.append(DateMention(m.start(), end, value, "day", until, dateline, not g.get("year")))
+            out.append(DateMention(m.start(), end, value, "day", until, dateline, not g.get("year"), year_from=source))
     return out
 
 
@@ -99,6 +107,17 @@ def _context_year(at: int, years: list[tuple[int, int]], default: int | None) ->
     before = [y for s, y in years if s < at]
     after = [y for s, y in years if s > at]
     return before[-1] if before else after[0] if after else default
+
+
+def _nearest_year(reference: Literal, month: int, day: int) -> int | None:
+    """The year that puts the day and month nearest the reference day (a report of 2 January about "30 Aralık"
+    speaks of the year before); None without a reference day."""
+    import datetime
+    if reference.datatype != XSD.date:
+        return None
+    ref = datetime.date.fromisoformat(str(reference))
+    near = [(abs((datetime.date(y, month, min(day, 28)) - ref).days), y) for y in (ref.year - 1, ref.year, ref.year + 1)]
+    return min(near)[1]
 
 
 def dateline(text: str) -> DateMention | None:

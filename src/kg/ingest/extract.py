@@ -11,6 +11,7 @@ from rdflib.term import Node
 from kg.ingest import dates as dating
 from kg.ingest import meetings, turkish
 from kg.ingest.gazetteer import Gazetteer, Mention
+from kg.ingest.places import host_from_place, where
 from kg.vocab import CASD, RES
 
 SERIES = RES["series"]["central-asia-consultative-meetings"]
@@ -66,11 +67,10 @@ def extract(text: str, gaz: Gazetteer, published: Literal | None = None) -> Extr
     folded = turkish.fold(text)
     found = Extraction()
     anchors = meetings.anchors(text)
-    all_dates = dating.find_dates(text)
     names = gaz.find(text)
     by_ordinal: dict[int | None, _Meeting] = {}
     for a in anchors:
-        if a.ordinal is not None:
+        if a.ordinal is not None and not meetings.recalled(text, a, anchors):   # not "İlki … düzenlenen …"
             m = by_ordinal.setdefault(a.ordinal, _Meeting(a.ordinal))
             m.spans.append((a.start, a.end))
             m.clauses.append(meetings.clause(text, a, anchors))
@@ -95,10 +95,12 @@ def extract(text: str, gaz: Gazetteer, published: Literal | None = None) -> Extr
                     target.spans.append((a.start, a.end))
                     target.clauses.append(before[-1])
                     target.held.append(True)
-    for m in by_ordinal.values():
-        _when_and_where(text, folded, m, all_dates, names, gaz, found)
     dl = dating.dateline(text)
     reference = dl.value if dl is not None else published
+    for m in by_ordinal.values():       # a day without a year: the year the graph dates this meeting to, if any
+        year = gaz.summit_years.get(gaz.summits[m.ordinal], "") if m.ordinal in gaz.summits else ""
+        all_dates = dating.find_dates(text, int(year) if year.isdigit() else None, reference)
+        _when_and_where(text, folded, m, all_dates, names, gaz, found)
     if main.date is None and reference is not None:
         for (cs, ce), (as_, ae), held in zip(main.clauses, main.spans, main.held):
             rel = dating.relative_dates(text, cs, ce, reference) if held else []
@@ -132,78 +134,8 @@ def _when_and_where(text: str, folded: str, m: _Meeting, all_dates: list[dating.
         for d in ds[:1]:
             if m.date is None or _precision(d) > _precision(m.date):
                 m.date = d
-        capital = re.compile(r"(?P<state>\S+?)'?(?:ın|in|nın|nin|un|ün)\s+başkenti\s+(?P<city>[^\W\d_][\w]*)")
-        for c in capital.finditer(folded, cs, ce):
-            state = next((n for n in names if n.kind == "state" and n.start == c.start("state")), None)
-            city_word = text[c.start("city"):c.end("city")]
-            city_name, city_suffix = turkish.split_suffix(city_word)
-            city = next((n for n in names if n.kind in ("city", "place") and n.start == c.start("city")), None)
-            if city is None:
-                iri = RES["place"][turkish.ascii_slug(city_name)]
-                city = Mention(c.start("city"), c.start("city") + len(city_name), iri, "city", city_suffix,
-                               new=iri not in gaz.entries, label=city_name)
-                if city.new:
-                    found.new[iri] = (CASD.City, city_name)
-            if m.place is None:
-                m.place, m.place_end = city, _locative_end(text, folded, city)
-            if state is not None and m.host is None:
-                m.host = (state.iri, c.start(), c.start("city") + len(city_name), "capital-of-state",
-                          CASD.CuratorReading)
-        if m.place is None:
-            for n in names:                 # "Kırgızistan'ın Çolpon-Ata şehrinde": a known city after its state
-                state = next((x for x in names if x.kind == "state" and turkish.is_genitive(x.suffix) and
-                              re.fullmatch(r"'?" + re.escape(x.suffix) + r"\s+", folded[x.end:n.start])), None)
-                end = _locative_end(text, folded, n)
-                if cs <= n.start < ce and n.kind == "city" and state is not None and end is not None:
-                    m.place, m.place_end = n, end
-                    if m.host is None:
-                        m.host = (state.iri, state.start, n.end, "city-of-state", CASD.CuratorReading)
-                    break
-        if m.place is None:
-            locs = [(n, end) for n in names if cs <= n.start < ce and n.kind in ("city", "state")
-                    and (end := _locative_end(text, folded, n)) is not None]
-            locs = [x for x in locs if x[0].start >= ae] or [x for x in locs if x[0].end <= as_][-1:]
-            if locs:
-                m.place, m.place_end = locs[0]
-        for host in _HOSTED.finditer(folded, cs, ce):   # "Tacikistan'ın ev sahipliğinde", "… ev sahipliği yaptığı"
-            state = next((n for n in names if n.kind == "state" and n.start == host.start()), None)
-            if state is not None:
-                m.host = (state.iri, host.start(), host.end(), "ev-sahipliginde", CASD.Stated)
-                break
-        else:
-            hosts = _HOSTS.search(folded, cs, ce)      # "Kazakistan, … toplantıya ev sahipliği yapacak"
-            first = next((n for n in names if cs <= n.start < ce), None)
-            if hosts and first is not None and first.kind == "state" and not first.suffix and \
-                    re.match(r"\s*(?:,|\s(?:bu|yarın|bugün|\d))", folded[first.end:first.end + 8]):
-                m.host = (first.iri, first.start, hosts.end(), "ev-sahipligi-yapti", CASD.Stated)
-    if m.host is None and m.place is not None:
-        state_iri = m.place.iri if m.place.kind == "state" else gaz.city_state.get(m.place.iri)
-        if state_iri is not None:
-            m.host = (state_iri, m.place.start, m.place.end, "host-is-state-of-place", CASD.CuratorReading)
-
-
-_HOSTED = re.compile(r"(?<!\w)\S+?'?(?:ın|in|nın|nin|un|ün)\s+ev\s+sahipliği(?:nde|\s+yaptığı|\s+yapacağı)(?!\w)")
-_HOSTS = re.compile(r"ev\s+sahipliği\s+yap(?:tı|acak|ıyor)(?!\w)")
-_PLACE_NOUN = re.compile(r"\s+(?:şehr|kent|il)i'?n?(?:de|da)(?!\w)")
-_NAMED_AREA = re.compile(r"(?:\s+[A-ZÇĞİÖŞÜ][\w]*){1,4}['’]?n?(?:de|da|te|ta)(?!\w)")
-
-
-def _locative_end(text: str, folded: str, n: Mention) -> int | None:
-    """Where the phrase that puts a meeting at a place ends, if the name is one: "Taşkent'te", "Kazakistanda",
-    "Çolpon-Ata şehrinde", "Avaza Milli Turizm Bölgesi'nde" (a city then capitalised words in the locative),
-    "Astana gerçekleşti …"; None if the name is not said as where something is."""
-    after = n.end + len(n.suffix) + (1 if folded[n.end:n.end + 1] == "'" else 0)
-    if n.suffix and turkish.is_locative(n.suffix):
-        return after
-    if n.suffix:
-        return None
-    if g := _PLACE_NOUN.match(folded, n.end):
-        return g.end()
-    if n.kind == "city" and (g := _NAMED_AREA.match(text, n.end)):
-        return g.end()
-    if re.match(r"\s+(?:gerçekleş|yapıl|düzenlen)", folded[n.end:n.end + 16]):
-        return n.end
-    return None
+        where(text, folded, m, (cs, ce), (as_, ae), names, gaz, found)
+    host_from_place(m, gaz)
 
 
 def _precision(d: dating.DateMention) -> int:
@@ -236,12 +168,18 @@ def _identify(m: _Meeting, gaz: Gazetteer, text: str, found: Extraction) -> None
     found.add(Fact("meeting", m.iri, CASD.partOfSeries, SERIES, s, e, "meeting-word"))
     if m.ordinal is not None:
         found.add(Fact("meeting", m.iri, CASD.ordinal, Literal(m.ordinal, datatype=XSD.integer), s, e, "ordinal"))
-    if m.date is not None and m.date.dateline:
-        pass        # the report's date is not the meeting's: it only gives the year to name a meeting the graph lacks
+    if m.date is not None and m.date.dateline:   # the report's date is not the meeting's: it names a new one's year …
+        _dateline_of_known_day(m, gaz, text, found)     # … unless the graph already dates the meeting to that day
     elif m.date is not None and m.date.relative:
         found.add(Fact("date", m.iri, CASD.date, m.date.value, m.date.start, m.date.end, "date-relative",
                        CASD.CuratorReading, "The day the text names relative to the report's own date (its dateline "
                                             "or the publication date the curator gave)."))
+    elif m.date is not None and m.date.year_from:
+        found.add(Fact("date", m.iri, CASD.date, m.date.value, m.date.start, m.date.end,
+                       f"date-year-from-{m.date.year_from}", CASD.CuratorReading,
+                       "The text gives the day and month without a year; the year is " + (
+                           "the one the graph already dates this meeting to." if m.date.year_from == "graph" else
+                           "the one that puts the day nearest the report's own date.")))
     elif m.date is not None:
         found.add(Fact("date", m.iri, CASD.date, m.date.value, m.date.start, m.date.end, f"date-{m.date.precision}"))
     if m.place is not None:
@@ -276,3 +214,22 @@ def _weekday_of_known_day(m: _Meeting, gaz: Gazetteer, text: str, found: Extract
                            f"The text names only the weekday; the graph already dates the meeting to {days[0]}, "
                            f"that weekday."))
             return
+
+
+_PAST = re.compile(r"(?<!\w)\w{3,}(?:[dt][ıiuü]|[dt][ıiuü]lar|[dt][ıiuü]ler|[ıi]len|[ıi]ştir|[ıi]ldi)(?!\w)")
+_FUTURE = re.compile(r"(?<!\w)\w+(?:acak|ecek|acağı|eceği)\w*")
+
+
+def _dateline_of_known_day(m: _Meeting, gaz: Gazetteer, text: str, found: Extraction) -> None:
+    """A report that tells of the meeting as past ("… gerçekleştirilen 7. … Toplantısı'nda … onaylandı"), under a
+    dateline ("16 Kasım 2025"), about a meeting the graph already dates to that very day and no other: that day,
+    as a reading (the text does not say "bugün"; a report of the next morning would not match the graph)."""
+    dl = dating.dateline(text)
+    days = sorted(gaz.summit_days.get(m.iri, set())) if m.iri is not None else []
+    if dl is None or m.iri is None or days != [str(dl.value)]:
+        return
+    said = [turkish.fold(text[cs:ce]) for (cs, ce), held in zip(m.clauses, m.held) if held]
+    if said and not any(_FUTURE.search(c) for c in said) and any(_PAST.search(c) for c in said):
+        found.add(Fact("date", m.iri, CASD.date, dl.value, dl.start, dl.end, "dateline-of-known-day",
+                       CASD.CuratorReading, f"The text tells of the meeting as past under the dateline {days[0]}; "
+                                            f"the graph already dates the meeting to that day."))

@@ -12,6 +12,10 @@ _WORD = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(WORDS, key=
 # "ikincisi", "beşincisi", "üçüncüsü": the ordinal as a noun ("the second one"); "-nde", "-ye" …: with a case ending
 _NOUN = r"(?P<noun>s[iıuü](?:n[ie]|n[ıu]n|n[de]|n[da]|y[ae]|n)?)?"
 _WORD_RE = re.compile(rf"(?<![\w])(?P<word>{_WORD}){_NOUN}(?![\w])")
+# "ilki", "ilkinde": "ilk" ends in a consonant, so its possessive takes no s ("ilkin" alone is "at first")
+_ILK_NOUN = re.compile(r"(?<![\w])ilk(?P<noun>i(?:nin|nde|nden|ne|ni)?)(?![\w])")
+# "bir ilk" (a first), "ilk kez", "ilk defa", "ilk olarak" (for the first time): no meeting is counted
+_A_FIRST, _FIRST_TIME = re.compile(r"(?<![\w])bir\s+$"), re.compile(r"\s+(?:kez|defa|kere|olarak)(?![\w])")
 # "7." (followed by a word that is not a year or a number), "2'nci", "3'üncü", "7 'nci"
 _DIGIT_RE = re.compile(r"(?<![\w.,])(?P<n>\d{1,2})(?:\.(?=\s+[^\W\d])|\s?'(?:n?c[iıuü]|[iıuü]nc[iıuü])(?![\w]))")
 
@@ -31,6 +35,9 @@ def find_ordinals(text: str) -> list[Ordinal]:
     folded = fold(text)
     found = [Ordinal(m.start(), m.end(), WORDS[re.sub(r"\s+", " ", m.group("word"))], bool(m.group("noun")))
              for m in _WORD_RE.finditer(folded)]
+    found += [Ordinal(m.start(), m.end(), 1, True) for m in _ILK_NOUN.finditer(folded)]
+    found = [o for o in found if o.value != 1 or not (_A_FIRST.search(folded[max(0, o.start - 8):o.start])
+                                                      or _FIRST_TIME.match(folded[o.end:o.end + 12]))]
     found += [Ordinal(m.start(), m.end(), int(m.group("n"))) for m in _DIGIT_RE.finditer(folded)]
     return sorted(found, key=lambda o: o.start)
 
