@@ -69,7 +69,10 @@ def test_every_item_says_it_came_from_the_recorded_facts_and_their_sources(enric
     facts and from each public source of its facts; no revision, modification or retrieval time is made up."""
     _, g = enriched
     records_ = list(g.subjects(SCHEMA.about, None))
-    assert len(records_) == 22              # the 17 linked items and their 5 capitals
+    capitals = {"Q1520", "Q269", "Q23438", "Q9361", "Q9365"}     # Astana, Tashkent, Ashgabat, Bishkek, Dushanbe
+    linked = set(records.read_links(ROOT / "data" / records.LINKS_FILE).values())
+    assert len(linked) == 19 and {str(g.value(r, SCHEMA.about))[len(str(WD)):] for r in records_} == linked | capitals
+    assert len(records_) == 24              # the 19 linked items and the 5 capitals, one record each
     for record in records_:
         assert str(record).startswith("https://w3id.org/casd/wikidata-record/Q")
         derived = {str(o) for o in g.objects(record, PROV.wasDerivedFrom)}

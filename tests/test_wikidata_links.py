@@ -29,5 +29,6 @@ def test_no_item_is_linked_twice():
 
 
 def test_the_son_is_not_the_2021_chair():
+    """Serdar Berdimuhamedow (Q51874548) is linked only to himself (from 2022 on), never to his father Gurbanguly."""
     assert LINKED.get("https://w3id.org/casd/person/gurbanguly-berdimuhamedov") != "Q51874548"
-    assert "Q51874548" not in LINKED.values()
+    assert [iri for iri, qid in LINKED.items() if qid == "Q51874548"] == ["https://w3id.org/casd/person/serdar-berdimuhamedov"]

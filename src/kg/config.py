@@ -100,9 +100,9 @@ class Config:
 
     @property
     def data_files(self) -> list[Path]:
-        """The data files (TriG, Turtle, N-Quads), sorted."""
-        data = self.root / "data"
-        return sorted(p for ext in ("*.trig", "*.ttl", "*.nq") for p in data.glob(ext))
+        """The data files (TriG, Turtle, N-Quads) of data/ and of the series' documents in data/series/, sorted."""
+        folders = (self.root / "data", self.root / "data" / "series")
+        return sorted(p for folder in folders for ext in ("*.trig", "*.ttl", "*.nq") for p in folder.glob(ext))
 
     @property
     def shapes_files(self) -> list[Path]:

@@ -73,7 +73,8 @@ def position_check(target: Target, item: Entity, context: Context, j: Judgement)
         held = [s for s in item.statements(P_POSITION_HELD) if s.value == qid]
         when = day.isoformat() if day else (str(year) if year else None)
         if not held:
-            j.failed.append(f"position: never held {qid}")
+            if f"position: never held {qid}" not in j.failed:     # once per position, not once per meeting
+                j.failed.append(f"position: never held {qid}")
         elif when is None:
             j.passed.append(f"position: held {qid}")
         elif any(covers(s.qualifier(P_START), s.qualifier(P_END), day, year) for s in held):

@@ -74,12 +74,12 @@ def links_graph(outcomes: list[Outcome]) -> Dataset:
 
 
 def origin(items: list[Entity], service: str) -> str:
-    """What the items were read from, for a file's header: the recorded facts (and the service that served them)
-    or the Wikidata service."""
+    """What the items were read from, for a file's header: the recorded facts (served by a stand-in, whose passing
+    address is left out so that a re-run writes the same file) or the Wikidata service."""
     recorded = next((i.recorded for i in items if i.recorded is not None), None)
     if recorded is None:
         return service
-    return f"the recorded facts {recorded.file or recorded.facts} (served by {service}, which declares them)"
+    return f"the recorded facts {recorded.file or recorded.facts} (served by a stand-in that declares them)"
 
 
 def read_links(path: Path) -> dict[str, str]:
