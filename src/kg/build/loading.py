@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +20,21 @@ def format_of(path: Path) -> ox.RdfFormat | None:
     if suffix not in KNOWN_EXTENSIONS:
         return None
     return _ALSO.get(suffix) or ox.RdfFormat.from_extension(suffix[1:])
+
+
+def rdf_files(paths: list[Path]) -> list[Path]:
+    """The paths, each folder replaced by the RDF files under it (by KNOWN_EXTENSIONS, sorted), so that a CI step
+    can name its data folder instead of a shell pattern that misses subfolders."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and format_of(p) is not None)
+            if not found:
+                raise InputError(str(path), f"a folder with no RDF file in it (known: {', '.join(KNOWN_EXTENSIONS)})")
+            out += found
+        else:
+            out.append(path)
+    return out
 
 
 def graph_name_for(path: Path) -> ox.NamedNode:
@@ -57,3 +73,19 @@ def _reason(err: SyntaxError) -> str:
     text = str(err.msg or err)
     text = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", text)
     return re.sub(r" \([^()]*, line \d+\)$", "", text)
+
+
+def one_home(quads: list[ox.Quad], known: Iterable[ox.Quad] = ()) -> list[ox.Quad]:
+    """Each triple once, in the first graph that holds it (the ontology's, else the first file's in sorted order).
+
+    A quad store's union default graph (Oxigraph 0.5, oxigraph/oxigraph#1919; Virtuoso likewise) matches a triple
+    once per graph that holds it, so a fact that several documents state would be counted once per document. What
+    each document states stays in its graph as its rdf:Statement with the quote."""
+    seen = {(q.subject, q.predicate, q.object) for q in known}
+    kept = []
+    for quad in quads:
+        triple = (quad.subject, quad.predicate, quad.object)
+        if triple not in seen:
+            seen.add(triple)
+            kept.append(quad)
+    return kept

@@ -18,7 +18,7 @@ from kg.build import reasoning
 from kg.build import shapes
 from kg.config import Config
 from kg.errors import KgError, ValidationFailed
-from kg.build.loading import parse_files
+from kg.build.loading import one_home, parse_files
 from kg.vocab import GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES, bind_prefixes
 from kg.rdfconv import graph_of, quad_of
 from kg.store.embedded import DATASET_FILE, memory_store
@@ -40,9 +40,10 @@ class Built:
 
 
 def load_sources(config: Config) -> tuple[list[ox.Quad], list[ox.Quad]]:
-    """The ontology's quads (in the ontology graph) and the data's quads (in their documents' graphs)."""
+    """The ontology's quads (in the ontology graph) and the data's quads (in their documents' graphs, each triple
+    in one graph only: loading.one_home)."""
     ontology = parse_files(config.ontology_files, ox.NamedNode(str(GRAPH_ONTOLOGY)))
-    data = parse_files(config.data_files)
+    data = one_home(parse_files(config.data_files), ontology)
     return ontology, data
 
 
