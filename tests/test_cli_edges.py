@@ -53,7 +53,11 @@ def test_a_query_that_fails_while_evaluating_is_one_line(capsys, tmp_path):
 
 def test_validate_a_folder_or_an_empty_file(capsys, tmp_path):
     code, _, err = run(capsys, "validate", str(tmp_path))
-    assert code == 2 and "a folder, not a file" in _one_line(err)
+    assert code == 2 and "a folder with no RDF file in it" in _one_line(err)   # never the project's data instead
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "x.ttl").write_text("<https://w3id.org/casd/summit/x> a <https://w3id.org/casd/ontology#Summit> .\n")
+    code, out, _ = run(capsys, "validate", str(tmp_path))                     # a folder: the RDF files under it
+    assert code == 1 and "sub/x.ttl:1: Violation" in out
     empty = tmp_path / "empty.ttl"
     empty.write_text("", encoding="utf-8")
     code, out, err = run(capsys, "validate", str(empty))

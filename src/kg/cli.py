@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(run=graph.build)
 
     v = sub.add_parser("validate", help="SHACL and quote checks of data files (default: the project's data)")
-    v.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    v.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                   help="data files to validate; a folder stands for the RDF files under it (default: the project's data)")
     v.add_argument("--context", type=Path, nargs="*", action="extend", metavar="FILE",
                    help="files the data refers to (default: the project's data; --context alone: none)")
     v.add_argument("--shapes", type=Path, action="append", help="shapes file (repeatable; default: the project's shapes)")

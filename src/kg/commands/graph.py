@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kg import deepstack
 from kg.build import checkfiles, describe, pipeline, shapes
+from kg.build.loading import rdf_files
 from kg.config import Config
 from kg.console import Progress, out
 from kg.errors import KgError, redact
@@ -46,8 +47,10 @@ def validate(args: argparse.Namespace, config: Config) -> int:
     if args.context is not None and not args.files:
         raise KgError("--context is the context of the FILEs given; without FILE the project's data is validated "
                       "on its own (name the files to validate)")
-    files = args.files or config.data_files
+    files = rdf_files(args.files) or config.data_files          # a folder stands for the RDF files under it
     context = args.context if args.files else []
+    if context:
+        context = rdf_files(context)
     report = checkfiles.validate_files(config, files, context, args.shapes)
     out(shapes.FORMATTERS[args.format](report))
     return 0 if report.conforms else 1
