@@ -81,7 +81,7 @@ class ShapeGate:
         after = _After(store, added, removed)
         near = after.within(touched, READ_HOPS)               # whose verdict the write can change
         read = after.within(near, READ_HOPS)                  # what their shapes read
-        around = {q for node in read for q in after.touching(node)}
+        around = set(after.touching(read))
         report = shapes.validate(graph_of(around), self.shapes_graph, self.ontology)
         judged = {to_rdflib(n) for n in near}
         report.results = [r for r in report.results if r.focus_term in judged]
@@ -148,15 +148,22 @@ class _After:
                 for end in {q.subject, q.object}:
                     self.added.setdefault(end, []).append(q)
 
-    def touching(self, node: ox.NamedNode | ox.BlankNode) -> list[ox.Quad]:
-        """The quads with this node as subject or object."""
-        stored = (*self.store.quads_for_pattern(node, None, None), *self.store.quads_for_pattern(None, None, node))
-        return [q for q in stored if _asserted(q) and q not in self.gone] + self.added.get(node, [])
+    def touching(self, nodes: set[ox.NamedNode | ox.BlankNode]) -> list[ox.Quad]:
+        """The quads with one of these nodes as subject or object: in one request per batch where the store can
+        answer for many nodes at once (the remote store's quads_touching), else two index lookups a node."""
+        batch = getattr(self.store, "quads_touching", None)
+        if batch is not None:
+            stored: list[ox.Quad] = list(batch(nodes))
+        else:
+            stored = [q for node in nodes for pattern in ((node, None, None), (None, None, node))
+                      for q in self.store.quads_for_pattern(*pattern)]
+        return [q for q in stored if _asserted(q) and q not in self.gone] + [
+            q for node in nodes for q in self.added.get(node, [])]
 
     def within(self, start: set[ox.NamedNode | ox.BlankNode], hops: int) -> set[ox.NamedNode | ox.BlankNode]:
         """The nodes at most `hops` links from the start nodes, links followed both ways (see _nodes)."""
         seen, frontier = set(start), set(start)
         for _ in range(hops):
-            frontier = {t for node in frontier for q in self.touching(node) for t in _nodes(q)} - seen
+            frontier = {t for q in self.touching(frontier) for t in _nodes(q)} - seen
             seen |= frontier
         return seen
