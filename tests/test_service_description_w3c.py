@@ -35,7 +35,7 @@ PROPERTIES = {   # property: (domain, range); None = any resource
     "supportedEntailmentProfile": (None, "EntailmentProfile"), "defaultGraph": ("Dataset", "Graph"),
     "namedGraph": ("GraphCollection", "NamedGraph"), "name": ("NamedGraph", None), "graph": ("NamedGraph", "Graph"),
 }
-SUBCLASSES = {"Dataset": {"GraphCollection"}}   # a Dataset is a GraphCollection
+SUBCLASSES = {"GraphCollection": {"Dataset"}}   # the classes that stand for a class: a Dataset is a GraphCollection
 
 
 def _describe(port: int) -> tuple[int, str, Graph | None, str]:
