@@ -174,7 +174,7 @@ def _known(config: Config, leave_out: set[str]) -> Graph:
     """The ontology and the data files but those left out (by stem); a file that does not parse yet (a curator
     still writing it) is skipped with a word on stderr."""
     quads = parse_files(config.ontology_files, None)
-    for path in [*config.data_files, *sorted((config.root / "data" / "series").glob("*.trig"))]:
+    for path in config.data_files:                    # the series' documents (data/series/) among them
         if path.stem in leave_out:
             continue
         try:
@@ -285,8 +285,7 @@ def main() -> None:
     held: dict[str, dict[str, tuple[int, int, int]]] = {}
     for text_path, curated in pairs:
         if not text_path.is_file() or not curated.is_file():
-            print(f"skipped {text_path.name}: {'text' if not text_path.is_file() else 'curated graph'} not found",
-                  file=sys.stderr)
+            print(f"skipped {text_path.name}: {'curated graph' if text_path.is_file() else 'text'} not found", file=sys.stderr)
             continue
         (held if text_path.stem in args.held_out else dev)[text_path.stem] = score(
             text_path, curated, config, tuple(args.held_out), args.verbose, args.strict)
@@ -294,8 +293,7 @@ def main() -> None:
     if held:
         report("Held-out documents (the rules were not developed on these)", held)
     elif not args.development_only:
-        print("\n" + ("No held-out document found among the pairs (no curated graph of them yet)." if args.held_out
-                      else "No held-out documents set (name them with --held-out)."))
+        print("\nNo held-out " + ("document found among the pairs." if args.held_out else "documents set (--held-out)."))
 
 
 if __name__ == "__main__":
