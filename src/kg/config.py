@@ -80,6 +80,9 @@ class Config:
     trust_proxy: tuple[str, ...] = field(default=(), metadata=option(
         "a reverse proxy (address or network) whose X-Forwarded-For names the client, for the "
         "per-client rate (repeatable; none by default: the peer address is the client)", metavar="ADDR"))
+    base_url: str | None = field(default=None, metadata=option(
+        "public base URL that https://w3id.org/casd/ redirects to; redirects and pages link under it (default: the "
+        "address the request came to, e.g. http://127.0.0.1:5000)", metavar="URL"))
     # the option names the file that holds the token; `kg serve` reads it (or $KG_WRITE_TOKEN)
     write_token: str | None = field(default=None, repr=False, metadata=option(
         "file holding the write token (else $KG_WRITE_TOKEN; without one the endpoint is read-only)",

@@ -22,6 +22,7 @@ from kg.query.inline import InlineEvaluator
 from kg.server import envelope, graphstore, limits, observe, ops, protocol, proxies, responses
 from kg.server.envelope import Exchange
 from kg.server.fastpath import QueryFastPath
+from kg.server.pages import deref, entity
 from kg.server.reply import Reply
 from kg.server.services import KEY, Services, services
 from kg.store.embedded import EmbeddedStore
@@ -52,6 +53,11 @@ ROUTES = [
     Route("/.well-known/void", "void", ops.void, ["GET", "HEAD"]),
     Route("/health", "health", ops.health, ["GET", "HEAD"]),
     Route("/metrics", "metrics", ops.metrics, ["GET"]),
+    # pages: every IRI under https://w3id.org/casd/ has its local path here (the w3id rules redirect to it)
+    Route("/ontology", "ontology", deref.ontology, ["GET", "HEAD"]),     # and its hash IRIs' terms
+    Route("/page/<path:local>", "page", entity.page, ["GET", "HEAD"]),
+    Route("/data/<path:local>", "data", deref.data, ["GET", "HEAD"]),
+    Route("/<path:local>", "resource", deref.resource, ["GET", "HEAD"]),  # 303 to the page or the data; else 404
 ]
 ADMITTED = {"sparql", "store", "store_direct"}   # endpoints behind the throttle and the concurrency cap
 
