@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 import pyoxigraph as ox
-from flask import render_template_string, request
+from flask import request
 
 from kg.query import formats
 from kg.query.formats import Format
@@ -121,7 +121,7 @@ def not_found(local: str) -> Reply:
     message = f"Nothing is known of {links.iri_of(local) or local!s} here."
     if not links.wants_html(request.headers.get("Accept")):
         return responses.not_found(message)
-    body = render_template_string(views.NOT_FOUND, message=message, lang="en")
+    body = views.render("not_found", message=message, lang="en")
     return responses.ok(body, links.HTML_TYPE, status=404)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 import pyoxigraph as ox
-from flask import render_template_string, request
+from flask import request
 
 from kg.server import responses
 from kg.server.pages import deref, links, views
@@ -72,8 +72,8 @@ def page(local: str) -> Reply:
     own = [o for (p, o), _ in outgoing if p.value in LABELS and isinstance(o, ox.Literal)]
     title = pick(own, lang) or compact(iri.value)
     rows = [(p.value, _show(p, pl, lang, base), _show(o, ol, lang, base)) for (p, o), (pl, ol) in outgoing]
-    body = render_template_string(
-        views.ENTITY, lang=lang, languages=views.LANGUAGES, t=views.WORDS[lang], title=title, iri=iri.value,
+    body = views.render(
+        "entity", lang=lang, languages=views.LANGUAGES, t=views.WORDS[lang], title=title, iri=iri.value,
         downloads=[(f.name, links.data_url(base, local, f)) for f in links.DOCUMENT_FORMATS],
         types=[o for p, _, o in rows if p == RDF_TYPE],
         same=[Shown(o.text, o.href) for p, _, o in rows if p == SAME_AS and o.href],
@@ -142,7 +142,7 @@ def ontology_page() -> Reply:
         if isinstance(label, ox.Literal) and label.language in ("tr", "en"):
             term[label.language] = label.value
     sections = [(heading, sorted(terms.values(), key=lambda t: t["name"])) for heading, terms in found.items()]
-    body = render_template_string(views.ONTOLOGY, lang="en", title="CASD ontology", iri=ONTOLOGY_IRI,
+    body = views.render("ontology", lang="en", title="CASD ontology", iri=ONTOLOGY_IRI,
                                   turtle=links.data_url(base, links.ONTOLOGY_LOCAL, links.BY_EXTENSION["ttl"]),
                                   sections=sections)
     reply = responses.ok(body, links.HTML_TYPE)
