@@ -52,7 +52,7 @@ def test_the_existing_flags_keep_their_names():
     flags = {flag for a in _serve_parser()._actions for flag in a.option_strings}
     assert flags == {"-h", "--help", "--host", "--port", "--store", "--empty", "--threads", "--workers", "--preload",
                      "--timeout", "--executors", "--max-rows", "--max-concurrent", "--client-rate", "--client-burst",
-                     "--allow-service", "--trust-proxy", "--write-token-file"}
+                     "--allow-service", "--trust-proxy", "--base-url", "--write-token-file"}
 
 
 def test_without_options_the_settings_are_configs_defaults(monkeypatch):

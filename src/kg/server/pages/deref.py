@@ -14,7 +14,7 @@ from kg.server import responses
 from kg.server.pages import links, views
 from kg.server.reply import Reply
 from kg.server.services import Services, services
-from kg.vocab import GRAPH_ONTOLOGY
+from kg.vocab import BASE, GRAPH_ONTOLOGY
 
 VERSION_HEADER = "Kg-Dataset-Version"
 
@@ -118,7 +118,8 @@ def dataset_version(parts: Services) -> str:
 
 def not_found(local: str) -> Reply:
     """A real 404: an HTML page for a browser, plain text for anything else."""
-    message = f"Nothing is known of {links.iri_of(local) or local!s} here."
+    iri = links.iri_of(local)
+    message = f"Nothing is known of {iri.value if iri is not None else BASE + local} here."
     if not links.wants_html(request.headers.get("Accept")):
         return responses.not_found(message)
     body = views.render("not_found", message=message, lang="en")
