@@ -78,14 +78,20 @@ def void() -> Reply:
         stats = describe.counts(None, run=_bounded(parts))
     except KgError as err:                  # a timeout, or the remote store unavailable
         return responses.error(503, f"Counting the dataset for its VoID description failed: {err}")
-    built = parts.built_version                     # (store version at start, the build's version)
-    if built is not None and store.version == built[0]:
-        version = built[1]                          # the built graph, unchanged: the version `kg build` writes
-    else:
-        version = f"store-version-{store.version}" if store.version else "remote"
+    version = dataset_version(parts)
     body = describe.void_graph(stats, {}, version, endpoint=endpoint).serialize(format="turtle").encode("utf-8")
     parts.void = ((store.version, endpoint), body)
     return responses.ok(body, turtle)
+
+
+def dataset_version(parts: Services) -> str:
+    """The version of the data served, as the VoID and the data documents say it: the hash `kg build` writes
+    while the built graph is unchanged, else the store's own version."""
+    store = parts.store
+    built = parts.built_version                     # (store version at start, the build's version)
+    if built is not None and store.version == built[0]:
+        return built[1]
+    return f"store-version-{store.version}" if store.version is not None else "remote"
 
 
 def _bounded(parts: Services) -> Callable[[str], Iterable[Any]]:

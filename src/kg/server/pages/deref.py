@@ -10,7 +10,7 @@ from flask import request
 
 from kg.query import formats
 from kg.query.formats import Format
-from kg.server import responses
+from kg.server import ops, responses
 from kg.server.pages import links, views
 from kg.server.reply import Reply
 from kg.server.services import Services, services
@@ -56,7 +56,7 @@ def data(local: str) -> Reply:
     parts = services()
     if fmt is None or iri is None:
         return not_found(local)
-    version = dataset_version(parts)
+    version = ops.dataset_version(parts)
     etag = f'"{version}-{ext}"'
     headers = {"ETag": etag, VERSION_HEADER: version, "Link": links.alternates(
         links.base_url(parts.config, request.url_root), stem)}
@@ -104,16 +104,6 @@ def _written(result: formats.Result, fmt: Format) -> bytes:
         assert written is not None      # serialize() returns None only when given an output to write to
         return written
     return formats.serialize(result, fmt)
-
-
-def dataset_version(parts: Services) -> str:
-    """The version of the data served: the build's hash while the built graph is unchanged (as the VoID says),
-    else the store's own version."""
-    store = parts.store
-    built = parts.built_version
-    if built is not None and store.version == built[0]:
-        return built[1]
-    return f"store-version-{store.version}" if store.version is not None else "remote"
 
 
 def not_found(local: str) -> Reply:

@@ -8,7 +8,7 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 from flask import request
 
-from kg.server import responses
+from kg.server import ops, responses
 from kg.server.pages import deref, links, views
 from kg.server.reply import Reply
 from kg.server.services import services
@@ -81,7 +81,7 @@ def page(local: str) -> Reply:
         counts=[(_show(p, labels[0], lang, base), int(n.value)) for (p, n), labels in _firsts(counts)],
         incoming_total=total, page=min(number, pages), pages=pages,
         incoming=[(_show(s, labels[0], lang, base), _show(p, labels[1], lang, base)) for (s, p), labels in incoming],
-        version=deref.dataset_version(parts))
+        version=ops.dataset_version(parts))
     reply = responses.ok(body, links.HTML_TYPE)
     return reply._replace(headers=reply.headers + [("Link", links.alternates(base, local)),
                                                    ("Content-Language", lang), ("Vary", "Accept-Language")])
