@@ -196,3 +196,18 @@ def test_every_subject_iri_dereferences(client, store):
             assert target.mimetype == accept, (iri, accept)
     elapsed = time.perf_counter() - start
     print(f"walked {len(subjects)} subject IRIs × 5 representations in {elapsed:.1f} s")
+
+
+def test_a_failing_store_is_a_503_not_a_500(store):
+    from kg.errors import KgError
+    from kg.server import services
+
+    app = create_app(Config(), store=EmbeddedStore(store.oxigraph))
+
+    def fails(*_args, **_kwargs):
+        raise KgError("the remote store timed out")
+    services(app).store.query = fails
+    c = app.test_client()
+    for path in ("/" + SUMMIT, f"/page/{SUMMIT}", f"/data/{SUMMIT}.ttl"):
+        r = c.get(path)
+        assert r.status_code == 503 and r.mimetype == "text/plain", path

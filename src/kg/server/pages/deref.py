@@ -3,11 +3,14 @@ its data by Accept or ?format=; the data document is the IRI's concise bounded d
 version and a strong ETag. Unknown IRIs are a 404 page for a browser, plain text for anything else."""
 from __future__ import annotations
 
+import functools
 from pathlib import PurePosixPath
+from typing import Callable
 
 import pyoxigraph as ox
 from flask import request
 
+from kg.errors import KgError
 from kg.query import formats
 from kg.query.formats import Format
 from kg.server import ops, responses
@@ -19,6 +22,18 @@ from kg.vocab import BASE, GRAPH_ONTOLOGY
 VERSION_HEADER = "Kg-Dataset-Version"
 
 
+def store_answers(view: Callable[..., Reply]) -> Callable[..., Reply]:
+    """A view whose store fails (a remote store down or slow) answers 503 in plain text, as the VoID does."""
+    @functools.wraps(view)
+    def guarded(*args: str, **kwargs: str) -> Reply:
+        try:
+            return view(*args, **kwargs)
+        except KgError as err:
+            return responses.error(503, f"The store did not answer: {err}")
+    return guarded
+
+
+@store_answers
 def resource(local: str) -> Reply:
     """303 from an IRI's local path to its page or its data; 404 if the store knows nothing of the IRI."""
     iri = links.iri_of(local)
@@ -48,6 +63,7 @@ def exists(parts: Services, iri: ox.NamedNode) -> bool:
     return bool(answer)
 
 
+@store_answers
 def data(local: str) -> Reply:
     """The data document /data/LOCAL.EXT: the IRI's description (the ontology's: its whole graph) in that format."""
     stem, ext = str(PurePosixPath(local).with_suffix("")), PurePosixPath(local).suffix.lstrip(".")

@@ -46,6 +46,7 @@ def pick(labels: Iterable[ox.Literal], lang: str) -> str | None:
     return found[0].value if found else None
 
 
+@deref.store_answers
 def page(local: str) -> Reply:
     """The entity's page, or the ontology's; a real 404 for an IRI the store does not know."""
     if local == links.ONTOLOGY_LOCAL:
