@@ -213,7 +213,8 @@ class RemoteStore:
         if not self.virtuoso:
             return sorted(s["g"].value for s in self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"))
         own = set(self.own_graphs())      # and not GRAPH ?g {}: Virtuoso answers it with one unbound row
-        result = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # GROUP BY, not DISTINCT: Virtuoso 7.2 takes 12 s for DISTINCT ?g over 15,000 quads, no time for this
+        result = self.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return sorted(s["g"].value for s in result if s["g"].value not in own)
 
     def own_graphs(self) -> list[str]:
