@@ -4,8 +4,8 @@ pyoxigraph releases the GIL while it evaluates a query but cannot cancel one. Ea
 from the server while no write is in progress, so it holds a copy-on-write snapshot of the in-memory store
 (or reopens an on-disk store read-only); it evaluates one query at a time, writes the serialised answer to
 a pipe, and is killed if it is still busy at the deadline. An on-disk store is not shared with a forked
-child (RocksDB's threads do not survive fork): each version gets a checkpoint (hard links, cheap) that the
-children open read-only. After a write, children holding the older
+child: each version gets a checkpoint (hard links, cheap) that the children open read-only, and those children
+are forked from a clean process (kg.query.clean_start), never from the server. After a write, children holding the older
 snapshot are retired and new ones forked. The whole answer is read before the HTTP status is chosen, so a
 timeout is never a 200 with a cut body.
 """
@@ -13,27 +13,25 @@ from __future__ import annotations
 
 import os
 import pickle
-import select
 import shutil
 import signal
-import struct
 import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import deepstack
+from kg.query import clean_start
 from kg.query import formats
+from kg.query.framing import read as _read, write as _write
 from kg.errors import KgError, QueryError
 from kg.errors import redact
 from kg.sparql.lexer import top_level_limit
 from kg.store.embedded import EmbeddedStore, EngineResult, query
-
-_HEADER = struct.Struct(">Q")
-
 
 class QueryTimeout(KgError):
     """The query ran past its deadline and its process was killed."""
@@ -58,6 +56,7 @@ class _Child:
     send: int
     recv: int
     version: int
+    process: BaseProcess | None = None      # started by kg.query.clean_start (on-disk stores), not os.fork
 
 
 class ExecutorPool:
@@ -144,21 +143,32 @@ class ExecutorPool:
             self._retire(child)
 
     def _fork(self) -> _Child:
+        if self.store.path is not None:
+            with self.store.write_lock:    # no write is half done in the checkpoint
+                version = self.store.version
+                checkpoint = self._checkpoint(version)
+            pid, send, recv, process = clean_start.start(serve_checkpoint, checkpoint)
+            child = _Child(pid, send, recv, version, process)
+        else:
+            child = self._fork_snapshot()
+        with self._cond:
+            self._live[child.pid] = child.version
+        return child
+
+    def _fork_snapshot(self) -> _Child:
+        """A child forked from the server: a copy-on-write snapshot of the in-memory store."""
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         with self.store.write_lock:        # no write is half done in the snapshot
             version = self.store.version
-            checkpoint = self._checkpoint(version) if self.store.path is not None else None
             pid = os.fork()
         if pid == 0:                       # the child never returns from here
             try:
-                _child_main(self.store.oxigraph, checkpoint, to_child_r, from_child_w)
+                _child_main(self.store.oxigraph, to_child_r, from_child_w)
             finally:
                 os._exit(0)
         os.close(to_child_r)
         os.close(from_child_w)
-        with self._cond:
-            self._live[pid] = version
         return _Child(pid, to_child_w, from_child_r, version)
 
     def _retire(self, child: _Child) -> None:
@@ -183,13 +193,17 @@ class ExecutorPool:
         return self._checkpoints[version]
 
 
-def _child_main(store: ox.Store, path: Path | None, recv: int, send: int) -> None:
+def _child_main(store: ox.Store, recv: int, send: int) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(sig, signal.SIG_DFL)
     _close_other_fds(keep={0, 1, 2, recv, send})
-    if path is not None:
-        store = ox.Store.read_only(str(path))
     deepstack.start(lambda: _serve_child(store, recv, send), "kg-query").join()   # the forking thread's stack is small
+
+
+def serve_checkpoint(path: Path, recv: int, send: int) -> None:
+    """The body of a query process for an on-disk store (kg.query.clean_start): open its checkpoint, answer."""
+    store = ox.Store.read_only(str(path))
+    deepstack.start(lambda: _serve_child(store, recv, send), "kg-query").join()
 
 
 def _serve_child(store: ox.Store, recv: int, send: int) -> None:
@@ -251,6 +265,9 @@ def _kill(child: _Child) -> None:
             os.close(fd)
         except OSError:
             pass
+    if child.process is not None:
+        clean_start.stop(child.process)
+        return
     try:
         os.kill(child.pid, signal.SIGKILL)
     except ProcessLookupError:
@@ -259,29 +276,3 @@ def _kill(child: _Child) -> None:
         os.waitpid(child.pid, 0)
     except ChildProcessError:
         pass
-
-
-def _write(fd: int, payload: bytes) -> None:
-    data = memoryview(_HEADER.pack(len(payload)) + payload)
-    while data:
-        data = data[os.write(fd, data):]
-
-
-def _read(fd: int, deadline: float | None) -> bytes:
-    size = _HEADER.unpack(_read_exactly(fd, _HEADER.size, deadline))[0]
-    return _read_exactly(fd, size, deadline)
-
-
-def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
-    chunks, remaining = [], size
-    while remaining:
-        if deadline is not None:
-            wait = deadline - time.monotonic()
-            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
-                raise TimeoutError
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
-            raise EOFError("the query process closed its pipe")
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
