@@ -22,7 +22,7 @@ from kg.query.inline import InlineEvaluator
 from kg.server import envelope, graphstore, limits, observe, ops, protocol, proxies, responses, static
 from kg.server.envelope import Exchange
 from kg.server.fastpath import QueryFastPath
-from kg.server.pages import deref, entity
+from kg.server.pages import deref, entity, querypage
 from kg.server.reply import Reply
 from kg.server.services import KEY, Services, services
 from kg.store.embedded import EmbeddedStore
@@ -53,7 +53,11 @@ ROUTES = [
     Route("/.well-known/void", "void", ops.void, ["GET", "HEAD"]),
     Route("/health", "health", ops.health, ["GET", "HEAD"]),
     Route("/metrics", "metrics", ops.metrics, ["GET"]),
-    Route(static.PATH + "/<path:name>", "asset", static.file, ["GET", "HEAD"]),   # vendored YASGUI, the pages' CSS
+    # the query page (YASGUI, its script and configuration), the search by name, the files it loads
+    Route("/", "home", querypage.home, ["GET", "HEAD"]),
+    Route(querypage.SCRIPT_PATH, "query_script", querypage.script, ["GET", "HEAD"]),
+    Route("/search", "search", querypage.search_page, ["GET", "HEAD"]),
+    Route(static.PATH + "/<path:name>", "asset", static.file, ["GET", "HEAD"]),
     # pages: every IRI under https://w3id.org/casd/ has its local path here (the w3id rules redirect to it)
     Route("/ontology", "ontology", deref.ontology, ["GET", "HEAD"]),     # and its hash IRIs' terms
     Route("/page/<path:local>", "page", entity.page, ["GET", "HEAD"]),
