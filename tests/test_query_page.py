@@ -23,6 +23,7 @@ from kg.store.embedded import EmbeddedStore, memory_store
 from kg.vocab import BASE, PREFIXES, RDFS, SKOS
 
 VENDOR = static.ROOT / querypage.YASGUI
+YASGUI_DIR = querypage.YASGUI
 PAGE_BUDGET = 400 * 1024                   # the whole query page, gzipped (issue 14 §6)
 
 
@@ -154,6 +155,7 @@ def test_vendored_files_have_etags_and_304(client, name):
         assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == r.headers["ETag"]
     assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
     assert client.get("/static/vendor/nothing.js").status_code == 404
+    assert static.asset("../static.py") is None and static.asset(YASGUI_DIR) is None     # outside, or a folder
 
 
 def test_vendored_yasgui_is_pinned_with_its_licence():

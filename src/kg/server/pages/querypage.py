@@ -56,7 +56,7 @@ def prologue() -> str:
 def config() -> dict[str, Any]:
     """What /query-page.js hands YASGUI: endpoint, prefixes, the first query, the completers and the examples."""
     return {"endpoint": ENDPOINT, "prefixes": PREFIXES, "defaultQuery": prologue() + "\n" + DEFAULT_QUERY,
-            "autocompleters": AUTOCOMPLETERS, "yasguiVersion": YASGUI_VERSION,
+            "autocompleters": AUTOCOMPLETERS,
             "examples": [{"name": name, "title": examples.title(name), "query": examples.text(name)}
                          for name in examples.names()]}
 
