@@ -19,10 +19,10 @@ from kg.query.cache import ResultCache
 from kg.query.evaluator import Evaluator
 from kg.query.executor import ExecutorPool
 from kg.query.inline import InlineEvaluator
-from kg.server import envelope, graphstore, limits, observe, ops, protocol, proxies, responses
+from kg.server import envelope, graphstore, limits, observe, ops, protocol, proxies, responses, static
 from kg.server.envelope import Exchange
 from kg.server.fastpath import QueryFastPath
-from kg.server.pages import deref, entity
+from kg.server.pages import deref, entity, querypage
 from kg.server.reply import Reply
 from kg.server.services import KEY, Services, services
 from kg.store.embedded import EmbeddedStore
@@ -53,6 +53,11 @@ ROUTES = [
     Route("/.well-known/void", "void", ops.void, ["GET", "HEAD"]),
     Route("/health", "health", ops.health, ["GET", "HEAD"]),
     Route("/metrics", "metrics", ops.metrics, ["GET"]),
+    # the query page (YASGUI, its script and configuration), the search by name, the files it loads
+    Route("/", "home", querypage.home, ["GET", "HEAD"]),
+    Route(querypage.SCRIPT_PATH, "query_script", querypage.script, ["GET", "HEAD"]),
+    Route("/search", "search", querypage.search_page, ["GET", "HEAD"]),
+    Route(static.PATH + "/<path:name>", "asset", static.file, ["GET", "HEAD"]),
     # pages: every IRI under https://w3id.org/casd/ has its local path here (the w3id rules redirect to it)
     Route("/ontology", "ontology", deref.ontology, ["GET", "HEAD"]),     # and its hash IRIs' terms
     Route("/page/<path:local>", "page", entity.page, ["GET", "HEAD"]),
@@ -74,7 +79,7 @@ def create_app(config: Config, store: Store | None = None, *, processes: int = 1
 def app_of(parts: Services) -> Flask:
     """The Flask application around the services create_app makes (make_services)."""
     config = parts.config
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)      # static files are a row of ROUTES (server/static.py)
     app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
     app.register_error_handler(413, lambda _e: responses.body_too_large(config.max_upload_bytes))
     app.register_error_handler(HTTPException, _plain_http_error)
