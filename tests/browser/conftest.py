@@ -16,12 +16,17 @@ from browser.watch import Watch
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """`kg serve` of the built graph in memory (read-only), its access log to a file."""
+def server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Served]:
+    """`kg serve` of the built graph in memory (read-only), its access log to a file: one for the whole run, the
+    pytest-xdist workers sharing it (building the graph is most of this folder's time)."""
     with open(tmp_path_factory.mktemp("browser") / "access.log", "wb") as log:
-        running = served.start(log)
-        yield running
-        running.stop()
+        if worker_id == "master":
+            running = served.start(log)
+            yield running
+            running.stop()
+        else:
+            with served.shared(tmp_path_factory.getbasetemp().parent, log) as running:
+                yield running
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,14 @@ start_kg_serve: `sys.executable -m kg`, so the checkout's code runs when PYTHONP
 SPARQL answers the tests compute their expectations from."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, Iterator
 
 from conftest import start_kg_serve, stop
 
@@ -55,3 +58,29 @@ def start(log: IO[bytes], *args: str) -> Served:
     """`kg serve ARGS` (the built graph in memory unless ARGS say otherwise), read-only, its access log to `log`."""
     process, port = start_kg_serve(*args, writable=False, log=log)
     return Served(process, port)
+
+
+@contextlib.contextmanager
+def shared(folder: Path, log: IO[bytes]) -> Iterator[Served]:
+    """One server for every pytest-xdist worker of a run that shares `folder`: the first worker to ask starts it
+    and, when its own session ends, waits until no other worker still uses it before stopping it. File locks
+    (flock) are let go by the kernel when a worker dies, so a crashed worker blocks nobody."""
+    info = folder / "kg-serve.json"
+    with open(folder / "kg-serve.lock", "a") as gate, open(folder / "kg-serve.users", "a") as users:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        started = None
+        if info.exists():
+            running = Served(None, json.loads(info.read_text())["port"])
+        else:
+            running = started = start(log)
+            info.write_text(json.dumps({"port": started.port}))
+        fcntl.flock(users, fcntl.LOCK_SH)                   # a user until this worker's session ends
+        fcntl.flock(gate, fcntl.LOCK_UN)
+        try:
+            yield running
+        finally:
+            if started is not None:
+                fcntl.flock(gate, fcntl.LOCK_EX)            # nobody joins from here on
+                fcntl.flock(users, fcntl.LOCK_EX)           # wait for the other users to leave
+                info.unlink()
+                started.stop()
