@@ -34,6 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+import pyoxigraph as ox  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from browser import chromium, entities, served  # noqa: E402
@@ -44,6 +45,8 @@ from kg.server import create_app  # noqa: E402
 from kg.store.embedded import EmbeddedStore  # noqa: E402
 from kg.vocab import BASE, ONTOLOGY_IRI  # noqa: E402
 
+SUBJECTS = f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")
+    && !STRSTARTS(STR(?s), "{ONTOLOGY_IRI}")) }} ORDER BY ?s"""
 SHIFTS = """window.__kgShifts = [];
 new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput)
   window.__kgShifts.push([e.startTime, e.value]); }).observe({type: 'layout-shift', buffered: true});"""
@@ -57,8 +60,8 @@ def percentiles(times: list[float]) -> tuple[float, float]:
 
 def local_paths(store: EmbeddedStore) -> list[str]:
     """The local path of every subject IRI under the base, the ontology and its terms left out."""
-    rows = store.query(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")
-        && !STRSTARTS(STR(?s), "{ONTOLOGY_IRI}")) }} ORDER BY ?s""")
+    rows = store.query(SUBJECTS)
+    assert isinstance(rows, ox.QuerySolutions)
     return [row["s"].value[len(BASE):] for row in rows]
 
 
@@ -202,9 +205,7 @@ def main() -> None:
         server = served.start(log)
         try:
             chosen = [entities.meeting(server).path, entities.person(server).path]
-            paths = [row["s"][len(BASE):] for row in server.select(
-                f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}") '
-                f'&& !STRSTARTS(STR(?s), "{ONTOLOGY_IRI}")) }} ORDER BY ?s')]
+            paths = [row["s"][len(BASE):] for row in server.select(SUBJECTS)]
             for line in [*over_http(server, paths, args.clients, args.seconds), *in_browser(server, chosen)]:
                 print(line, flush=True)
         finally:

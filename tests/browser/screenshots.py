@@ -17,13 +17,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, ViewportSize, sync_playwright  # noqa: E402
 
 from browser import chromium, served  # noqa: E402
 from browser.watch import Watch  # noqa: E402
 
 DOCS = ROOT / "docs"
-VIEWPORT = {"width": 1280, "height": 800}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 
 
 def shoot(browser: Browser, origin: str, name: str, path: str, full_page: bool) -> Path:
