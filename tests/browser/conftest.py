@@ -71,8 +71,22 @@ def tab(request: pytest.FixtureRequest, browser: Browser, server: Served) -> Ite
     watch.attach(page)
     yield Tab(page, server, watch)
     context.close()
-    problems = watch.problems()
-    assert not problems, "the page " + "; ".join(problems)
+    problems = watch.problems()[watch.reported:]        # what the test's own call did not already fail on
+    assert not problems, "the page: " + "; ".join(problems)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Fail a test whose tab saw a request to another host or an error by the end of its call (the fixture's own
+    check afterwards catches only what comes later, and can only report an error in teardown)."""
+    result = yield
+    tab = getattr(item, "funcargs", {}).get("tab")
+    if isinstance(tab, Tab):
+        problems = tab.watch.problems()
+        tab.watch.reported = len(problems)
+        if problems:
+            pytest.fail("the page: " + "; ".join(problems), pytrace=False)
+    return result
 
 
 def pytest_configure(config: pytest.Config) -> None:

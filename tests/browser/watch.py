@@ -21,6 +21,7 @@ class Watch:
     outside: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     expected_failures: set[str] = field(default_factory=set)   # URLs whose error status a test asked for
+    reported: int = 0                                 # how many of problems() a failed test has shown already
 
     def attach(self, page: Page) -> None:
         """Route every request of the page through the check and listen to its console and errors."""
