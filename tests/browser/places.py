@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from browser import entities
 from browser.served import Served
 
-NAMES = ("person", "meeting", "ontology", "not-found")
+NAMES = ("query", "person", "meeting", "ontology", "not-found")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ def places(server: Served) -> dict[str, Place]:
     unknown = person.iri + "-not-in-the-graph"
     assert not server.select(f"SELECT * WHERE {{ {{ <{unknown}> ?p ?o }} UNION {{ ?s ?p <{unknown}> }} }} LIMIT 1")
     return {
+        "query": Place("/"),
         "person": Place(person.path),
         "meeting": Place(entities.meeting(server).path),
         "ontology": Place("/ontology"),
