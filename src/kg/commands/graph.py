@@ -26,7 +26,7 @@ def build(args: argparse.Namespace, config: Config) -> int:
     started, progress = time.perf_counter(), Progress()
     built = pipeline.check(config, progress)
     progress("writing the dataset files")
-    files = pipeline.write(built, args.out)
+    files = pipeline.write(built, args.out, config)
     progress.close()
     stats = describe.counts(built.store)
     out(f"Built {stats['quads']} quads in {len(stats['graphs'])} graphs into {args.out}/ "
