@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import request
 
-from kg.build import downloads
+from kg.build import describe, downloads
 from kg.build.downloads import Download
 from kg.server import ops, responses
 from kg.server.pages import deref, links, listing
@@ -93,7 +93,9 @@ def index() -> Reply:
     """The page listing every file with its size, media type and licence, the licences and the citation."""
     parts = services()
     lang = listing.language()
-    body = listing.render(lang, list(available(parts).values()), ops.dataset_version(parts),
+    dataset = published(parts)            # the version of the files listed: the hash of their N-Quads
+    version = describe.nquads_hash(dataset[downloads.NQUADS_FILE].body) if dataset else ops.dataset_version(parts)
+    body = listing.render(lang, list(available(parts).values()), version,
                           links.base_url(parts.config, request.url_root))
     reply = responses.ok(body, links.HTML_TYPE)
     return reply._replace(headers=reply.headers + [("Content-Language", lang), ("Vary", "Accept-Language")])
