@@ -229,3 +229,25 @@ def test_pylode_output_is_reproducible_and_cached_by_its_inputs(public, client, 
     copy.write_bytes(copy.read_bytes() + b"\n# changed\n")
     assert ontodoc.key([copy]) != before
     assert (public.doc_cache / f"ontology-{ontodoc.key(public.ontology_files)[:32]}.html").read_bytes() == made[0]
+
+
+def test_pylode_on_a_read_only_install_reads_a_copy_of_its_background(public, client, tmp_path, monkeypatch):
+    from pylode import utils
+    shipped = tmp_path / "rdf"                       # pyLODE's own folder, without its pickles, read-only
+    shipped.mkdir()
+    for source in Path(utils.RDF_FOLDER).glob("*.ttl"):
+        (shipped / source.name).write_bytes(source.read_bytes())
+    monkeypatch.setattr(utils, "RDF_FOLDER", shipped)
+    monkeypatch.setattr(ontodoc.os, "access", lambda path, mode: Path(path) != shipped)
+    assert ontodoc.document(public.ontology_files) == client.get("/page/ontology").data
+    assert sorted(p.name for p in shipped.iterdir()) == sorted(p.name for p in shipped.glob("*.ttl"))
+    assert utils.RDF_FOLDER == shipped                # put back
+
+
+def test_well_known_void_carries_the_same_description_without_the_files(client, void):
+    known = ox.Store()
+    known.load(client.get("/.well-known/void").data, format=ox.RdfFormat.TURTLE)
+    ask = f"""SELECT ?p ?o WHERE {{ <{DATASET_IRI}> ?p ?o FILTER(?p IN (dcterms:source, dcterms:rights,
+        dcterms:issued, dcterms:modified, dcterms:license, void:sparqlEndpoint)) }}"""
+    assert _select(known, ask) and sorted(map(str, _select(known, ask))) == sorted(map(str, _select(void, ask)))
+    assert not _select(known, f"SELECT ?d WHERE {{ <{DATASET_IRI}> dcat:distribution ?d }}")

@@ -11,12 +11,17 @@ pyLODE as it comes would not do, for four reasons, each met here without changin
 - it writes the members of an owl:unionOf in the order of a Python set of HTML elements, which changes from one
   process to the next: they are put in the order of their text afterwards (`_ordered_unions`).
 Importing pyLODE sets the root logger to DEBUG (logging.basicConfig); the logging set-up is restored after it.
+pyLODE pickles its background ontologies into its own folder on first use, and fails where that folder is
+read-only; there it is given a copy of them in a temporary folder (`_writable_background`).
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+import shutil
+import tempfile
 from contextlib import contextmanager
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -70,7 +75,7 @@ def document(ontology_files: list[Path]) -> bytes:
     names = {str(term): str(term)[len(str(CASD)):] for term in set(graph.subjects())
              if isinstance(term, URIRef) and str(term).startswith(str(CASD))}
     bilingual(graph)
-    with _showing(pylode, SHOWN_TOO):
+    with _showing(pylode, SHOWN_TOO), _writable_background(pylode):
         maker = pylode.OntPub(graph)
         maker.fids.update(names)                         # anchors named after the IRIs: #Summit, #hostState
         for prop in SHOWN_TOO:
@@ -115,6 +120,25 @@ def _showing(pylode: ModuleType, props: tuple[URIRef, ...]) -> Iterator[None]:
     finally:
         for shown, kept in zip(lists, before):
             shown[:] = kept
+
+
+@contextmanager
+def _writable_background(pylode: ModuleType) -> Iterator[None]:
+    """pyLODE reads its background ontologies from its own folder and pickles them there on first use, and fails
+    (PermissionError) where that folder is read-only: there, for a while, it reads copies in a temporary folder."""
+    from pylode import utils
+    folder = Path(utils.RDF_FOLDER)
+    if os.access(folder, os.W_OK) or all((folder / n).is_file() for n in ("refs.pickle", "refs_titles.pickle")):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="kg-pylode-") as copy:
+        for source in folder.glob("*.ttl"):
+            shutil.copyfile(source, Path(copy) / source.name)
+        utils.RDF_FOLDER = Path(copy)
+        try:
+            yield
+        finally:
+            utils.RDF_FOLDER = folder
 
 
 def _property_label(maker: Any, prop: URIRef) -> dict[str, object]:

@@ -21,7 +21,7 @@ DEFAULT_DATA = Path("build")
 
 def build(args: argparse.Namespace, config: Config) -> int:
     """`kg build`: load, reason, validate and write the dataset files, then say what was built."""
-    config = Config(root=config.root, reason=not args.no_reason)
+    config = config.replace(reason=not args.no_reason, base_url=args.base_url)
     pipeline.check_writable(args.out)                 # before the work, not after it
     started, progress = time.perf_counter(), Progress()
     built = pipeline.check(config, progress)

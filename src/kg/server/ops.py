@@ -18,6 +18,7 @@ from kg.rdfconv import graph_of
 from kg.store.protocol import Store
 from kg.store.remote import Endpoints, RemoteStore
 from kg.server import observe, responses
+from kg.server.pages import links
 from kg.server.reply import Reply
 from kg.server.services import Services, services
 from kg.store.embedded import EmbeddedStore, memory_store
@@ -64,7 +65,7 @@ def void() -> Reply:
     parts = services()
     store = parts.store
     turtle = formats.BY_NAME["turtle"].content_type
-    endpoint = request.url_root + "sparql"          # under a path prefix too (SCRIPT_NAME)
+    endpoint = links.base_url(parts.config, request.url_root) + "/sparql"   # --base-url, else as asked (a prefix too)
     if parts.void is not None and store.version is not None and parts.void[0] == (store.version, endpoint):
         return responses.ok(parts.void[1], turtle)
     try:
