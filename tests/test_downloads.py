@@ -174,7 +174,7 @@ def test_download_page_lists_every_file_with_size_type_and_licence(client, serve
             assert client.get(f"/download/{name}").mimetype in row
             assert ("CC BY 4.0" in row) == (name in (*DATASET, "void.ttl"))
         version = describe.nquads_hash(served["dataset.nq"])
-        assert f"<cite>casd knowledge graph team." in page and version in page
+        assert f"<cite>casd knowledge graph team." in page and version in page and f"{PUBLIC}/sparql" in page
     assert client.get("/download").status_code == 200
 
 

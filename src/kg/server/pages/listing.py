@@ -25,6 +25,7 @@ WORDS = {
                       "CC BY 4.0 does not extend to it."),
            "cite": "How to cite", "cff": "Citation metadata", "version": "Dataset version",
            "dataset": "Central Asian summit diplomacy knowledge graph", "ontology": "Ontology documentation",
+           "endpoint": "SPARQL endpoint",
            "remote": "The dataset's files are published by a server on a built or on-disk store."},
     "tr": {"title": "İndirmeler", "file": "Dosya", "size": "Boyut (bayt)", "type": "Ortam türü", "licence": "Lisans",
            "none": "yok", "licences": "Lisanslar",
@@ -34,6 +35,7 @@ WORDS = {
                       "CC BY 4.0 bunları kapsamaz."),
            "cite": "Nasıl atıf yapılır", "cff": "Atıf bilgileri", "version": "Veri kümesi sürümü",
            "dataset": "Orta Asya zirve diplomasisi bilgi grafiği", "ontology": "Ontoloji belgeleri",
+           "endpoint": "SPARQL uç noktası",
            "remote": "Veri kümesinin dosyalarını derlenmiş ya da diskteki bir depo üzerindeki sunucu yayımlar."},
 }
 
@@ -59,7 +61,8 @@ vertical-align:top}td.n{text-align:right}code{font-size:.9em}nav a{margin-right:
 <td>{% if f.licence %}<a href="{{ licence_url }}">{{ f.licence }}</a>{% else %}{{ t.none }}{% endif %}</td></tr>
 {% endfor %}</tbody></table>
 {% if not dataset %}<p>{{ t.remote }}</p>{% endif %}
-<p><a href="{{ base }}/ontology">{{ t.ontology }}</a></p>
+<p><a href="{{ base }}/ontology">{{ t.ontology }}</a> · {{ t.endpoint }}:
+<a href="{{ base }}/sparql">{{ base }}/sparql</a></p>
 <h2>{{ t.licences }}</h2>
 <ul><li>{{ t.code }} <a href="{{ base }}/download/LICENSE">LICENSE</a>.</li>
 <li>{{ t.data }} <a href="{{ base }}/download/LICENSE-DATA">LICENSE-DATA</a> (<a href="{{ licence_url }}">{{ licence_url }}</a>).</li>
