@@ -44,7 +44,7 @@ def patched_root(tmp_path: Path, patch: Path) -> Path:
 
 def test_two_builds_of_the_same_inputs_are_byte_identical(build_dir, tmp_path):
     assert main(["build", "--out", str(tmp_path / "again")]) == 0
-    for name in ("dataset.trig", "dataset.nq", "dataset.jsonld", "void.ttl"):
+    for name in ("dataset.trig", "dataset.nq", "dataset.jsonld", "void.ttl", "ontology.html"):
         assert (tmp_path / "again" / name).read_bytes() == (build_dir / name).read_bytes(), name
 
 

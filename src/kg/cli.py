@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="load, reason, validate and write the dataset")
     b.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
     b.add_argument("--no-reason", action="store_true", help="skip HermiT (no consistency check, no inferred graph)")
+    b.add_argument("--base-url", metavar="URL", help="public base URL of the server: void.ttl names its SPARQL "
+                   "endpoint URL/sparql (default: https://w3id.org/casd/sparql, which w3id.org redirects)")
     b.set_defaults(run=graph.build)
 
     v = sub.add_parser("validate", help="SHACL and quote checks of data files (default: the project's data)")

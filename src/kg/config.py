@@ -91,6 +91,8 @@ class Config:
     wikidata_api: str = WIKIDATA_API
     wikidata_sparql: str = WIKIDATA_SPARQL
     wikidata_cache: Path = field(default_factory=lambda: Path.home() / ".cache" / "casd-kg" / "wikidata")
+    # the ontology's HTML documentation, kept under the hash of its inputs (kg.build.ontodoc): made once
+    doc_cache: Path = field(default_factory=lambda: Path.home() / ".cache" / "casd-kg" / "ontology-doc")
 
     def replace(self, **changes: Any) -> "Config":
         """A copy with some settings changed."""
@@ -106,6 +108,11 @@ class Config:
         """The data files (TriG, Turtle, N-Quads) of data/ and of the series' documents in data/series/, sorted."""
         folders = (self.root / "data", self.root / "data" / "series")
         return sorted(p for folder in folders for ext in ("*.trig", "*.ttl", "*.nq") for p in folder.glob(ext))
+
+    @property
+    def metadata_file(self) -> Path:
+        """The dataset's own recorded description (publisher, dates, rights), which its VoID carries."""
+        return self.root / "metadata" / "dataset.ttl"
 
     @property
     def shapes_files(self) -> list[Path]:

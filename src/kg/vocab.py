@@ -28,6 +28,8 @@ FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")                # W3C's n
 VIRTRDF = "http://www.openlinksw.com/schemas/virtrdf#"                 # Virtuoso's own graphs …
 LDP = "http://www.w3.org/ns/ldp#"                                      # … and the LDP graph it keeps
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"              # the dataset's licence (CC BY 4.0)
+CODE_LICENCE = "https://spdx.org/licenses/MIT.html"                    # the code's licence (MIT)
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"     # + "application/trig": a media type's IRI
 RDF_TYPE = str(RDF.type)
 RDF_PLAIN_LITERAL = str(RDF) + "PlainLiteral"
 XSD_STRING = str(XSD.string)
@@ -46,6 +48,8 @@ GRAPH_INFERRED = RES["graph"]["inferred"]
 GRAPH_LINKS = RES["graph"]["wikidata-links"]     # kg link: owl:sameAs and the evidence of each link
 GRAPH_WIKIDATA = RES["graph"]["wikidata"]        # kg enrich: statements of the linked items
 DATASET_IRI = BASE + "dataset"
+DOWNLOADS = BASE + "download/"                   # + a file's name: where the dataset's files are published
+ENDPOINT = BASE + "sparql"                       # the SPARQL endpoint, when no public base URL is configured
 
 PREFIXES: dict[str, str] = {
     "casd": str(CASD),

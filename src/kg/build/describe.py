@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Callable, Iterable, TypedDict
+from typing import Any, Callable, Iterable, NamedTuple, TypedDict
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
 from kg import __version__
-from kg.vocab import DATASET_IRI, DCAT, LICENCE, SD, VOID, bind_prefixes
+from kg.vocab import CASD, DATASET_IRI, DCAT, DOWNLOADS, IANA_MEDIA_TYPES, LICENCE, SD, VOID, bind_prefixes
 from kg.store.embedded import query
 
 
@@ -31,7 +31,7 @@ def counts(store: ox.Store | None, run: Callable[[str], Iterable[ox.QuerySolutio
     if run is None:
         if store is None:
             raise TypeError("counts() needs a store or a run function")
-        run = _selecting(store)
+        run = selecting(store)
     per_graph = {str(s["g"].value): int(s["n"].value) for s in run(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
     classes = {str(s["c"].value): int(s["n"].value) for s in run(
@@ -41,8 +41,8 @@ def counts(store: ox.Store | None, run: Callable[[str], Iterable[ox.QuerySolutio
     return {"graphs": per_graph, "classes": classes, "properties": props, "quads": sum(per_graph.values())}
 
 
-def _selecting(store: ox.Store) -> Callable[[str], ox.QuerySolutions]:
-    """A run function for counts(): a SELECT on the store, over the union of its graphs."""
+def selecting(store: ox.Store) -> Callable[[str], ox.QuerySolutions]:
+    """A run function for counts() and sources(): a SELECT on the store, over the union of its graphs."""
     def run(text: str) -> ox.QuerySolutions:
         result = query(store, text)
         assert isinstance(result, ox.QuerySolutions), text      # a SELECT is answered with solutions
@@ -63,18 +63,44 @@ def nquads_hash(nquads: bytes) -> str:
 LOCAL_ENDPOINT = "http://localhost:5000/sparql"   # where `kg serve` answers by default
 
 
-def void_graph(stats: Counts, files: dict[str, Path], version: str, endpoint: str = LOCAL_ENDPOINT) -> Graph:
-    """VoID + DCAT triples describing the dataset and its distributions."""
+class Distribution(NamedTuple):
+    """One published file of the dataset, as its VoID/DCAT description names it."""
+
+    name: str
+    media_type: str
+    size: int
+
+
+# The documents the data is derived from: each one's original URL where the graph records it (rdfs:seeAlso),
+# else the document's own IRI (the founding document: no URL of it is recorded).
+SOURCES = f"""SELECT DISTINCT ?source WHERE {{
+  ?doc <{CASD}textFile> ?text OPTIONAL {{ ?doc <{RDFS.seeAlso}> ?url }} BIND(COALESCE(?url, ?doc) AS ?source) }}"""
+
+
+def sources(run: Callable[[str], Iterable[Any]]) -> list[str]:
+    """The IRIs of the source documents the data is derived from (SOURCES), sorted."""
+    return sorted(str(row["source"].value) for row in run(SOURCES))
+
+
+def void_graph(stats: Counts, files: Iterable[Distribution], version: str, endpoint: str = LOCAL_ENDPOINT,
+               about: Graph | None = None, derived_from: Iterable[str] = ()) -> Graph:
+    """VoID + DCAT triples describing the dataset and its distributions; `about` is its recorded description
+    (publisher, dates, rights: metadata/dataset.ttl), `derived_from` its source documents."""
     g = Graph()
     bind_prefixes(g)
     ds = URIRef(DATASET_IRI)
+    for triple in about or ():
+        g.add(triple)
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, RDF.type, DCAT.Dataset))
     g.add((ds, DCTERMS.title, Literal("Orta Asya zirve diplomasisi bilgi grafiği", lang="tr")))
     g.add((ds, DCTERMS.title, Literal("Central Asian summit diplomacy knowledge graph", lang="en")))
-    g.add((ds, DCTERMS.hasVersion, Literal(version)))
+    for said in (DCTERMS.hasVersion, DCAT.version, OWL.versionInfo):
+        g.add((ds, said, Literal(version)))
     g.add((ds, DCTERMS.creator, Literal(f"kg {__version__}")))
     g.add((ds, DCTERMS.license, URIRef(LICENCE)))
+    for source in derived_from:
+        g.add((ds, DCTERMS.source, URIRef(source)))
     g.add((ds, VOID.triples, Literal(stats["quads"], datatype=XSD.integer)))
     g.add((ds, VOID.classes, Literal(len(stats["classes"]), datatype=XSD.integer)))
     g.add((ds, VOID.properties, Literal(len(stats["properties"]), datatype=XSD.integer)))
@@ -92,17 +118,21 @@ def void_graph(stats: Counts, files: dict[str, Path], version: str, endpoint: st
             g.add((ds, partition, part))
             g.add((part, pred, URIRef(term)))
             g.add((part, counted, Literal(n, datatype=XSD.integer)))
-    for media_type, path in sorted(files.items()):
-        dist = BNode()
-        g.add((ds, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCAT.mediaType, Literal(media_type)))
-        g.add((dist, DCAT.downloadURL, URIRef(f"{DATASET_IRI}/{path.name}")))
-        g.add((dist, DCAT.byteSize, Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)))
-        g.add((dist, RDFS.label, Literal(path.name)))
+    for file in sorted(files):
+        _distribution(g, ds, file)
     return g
 
 
+def _distribution(g: Graph, ds: URIRef, file: Distribution) -> None:
+    """A dcat:Distribution of the dataset: where to download it, its IANA media type, size and licence."""
+    dist = BNode()
+    g.add((ds, DCAT.distribution, dist))
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + file.media_type)))
+    g.add((dist, DCAT.downloadURL, URIRef(DOWNLOADS + file.name)))
+    g.add((dist, DCAT.byteSize, Literal(file.size, datatype=XSD.nonNegativeInteger)))
+    g.add((dist, DCTERMS.license, URIRef(LICENCE)))
+    g.add((dist, RDFS.label, Literal(file.name)))
 
 
 def service_description(endpoint: str, named_graphs: list[str], writable: bool,

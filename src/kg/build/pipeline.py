@@ -7,26 +7,25 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.build import describe
+from kg.build import downloads, ontodoc
 from kg.build import provenance
 from kg.build import reasoning
 from kg.build import shapes
 from kg.config import Config
 from kg.errors import KgError, ValidationFailed
 from kg.build.loading import one_home, parse_files
-from kg.vocab import GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES, bind_prefixes
+from kg.vocab import ENDPOINT, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from kg.rdfconv import graph_of, quad_of
 from kg.store.embedded import DATASET_FILE, memory_store
 from kg.files import umask
 
-OUTPUTS = {f"dataset.{fmt.file_extension}": fmt for fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD)}
+OUTPUTS = (*downloads.DATASET_NAMES, downloads.VOID_FILE, ontodoc.DOC_FILE)
 assert DATASET_FILE in OUTPUTS     # the file kg serve and kg query open
-VOID_FILE = "void.ttl"
 
 
 @dataclass
@@ -93,14 +92,6 @@ def check(config: Config, on_step: Callable[[str], None] | None = None) -> Built
     return Built(store, report, quotes, timings)
 
 
-def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The quads with blank nodes labelled by W3C RDF Dataset Canonicalization (RDFC-1.0) and sorted, so that the
-    same graph is written byte for byte the same by every build."""
-    dataset = ox.Dataset(list(quads))
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=str)
-
-
 def check_writable(out_dir: Path) -> None:
     """Raise KgError at once if the output folder cannot be made there (not after a whole build)."""
     parent = Path(out_dir).resolve().parent
@@ -111,34 +102,26 @@ def check_writable(out_dir: Path) -> None:
         raise KgError(f"{out_dir}: the build cannot be written there ({err.strerror or err})") from None
 
 
-def write(built: Built, out_dir: Path) -> dict[str, Path]:
-    """Write every output into a fresh folder, then swap it in; a failure leaves `out_dir` untouched."""
+def write(built: Built, out_dir: Path, config: Config | None = None) -> dict[str, Path]:
+    """Write every output into a fresh folder, then swap it in; a failure leaves `out_dir` untouched. The
+    published files are downloads.py's; beside them the ontology's documentation (ontodoc.py)."""
+    config = config or Config()
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     os.chmod(staging, 0o777 & ~umask())          # mkdtemp makes it private (0700); the output is for everyone
     try:
-        files = {}
-        quads = canonical(built.store)
-        for name, fmt in OUTPUTS.items():
-            path = staging / name
-            ox.serialize(quads, output=str(path), format=fmt,
-                         prefixes=None if fmt == ox.RdfFormat.N_QUADS else dict(PREFIXES))
-            files[fmt.media_type] = path
-        stats = describe.counts(built.store)
-        void = describe.void_graph(stats, files, describe.content_hash(staging / DATASET_FILE))
-        bind_prefixes(void)
-        void_triples = [q.triple for q in canonical(quad_of(triple) for triple in void)]
-        used = {str(iri): prefix for prefix, iri in void.namespaces()
-                if any(str(t).startswith(f"<{iri}") for triple in void_triples for t in triple)}
-        ox.serialize(void_triples, output=str(staging / VOID_FILE), format=ox.RdfFormat.TURTLE,
-                     prefixes={prefix: iri for iri, prefix in sorted(used.items())})
+        files = downloads.dataset_files(built.store)
+        endpoint = f"{config.base_url.rstrip('/')}/sparql" if config.base_url else ENDPOINT
+        void = downloads.void_file(built.store, files.values(), endpoint, config.metadata_file)
+        for file in [*files.values(), void]:
+            (staging / file.name).write_bytes(file.body)
+        (staging / ontodoc.DOC_FILE).write_bytes(ontodoc.cached(config.ontology_files, config.doc_cache))
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return {name: out_dir / name for name in [*OUTPUTS, VOID_FILE]}
-
+    return {name: out_dir / name for name in OUTPUTS}
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

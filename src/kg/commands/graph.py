@@ -21,12 +21,12 @@ DEFAULT_DATA = Path("build")
 
 def build(args: argparse.Namespace, config: Config) -> int:
     """`kg build`: load, reason, validate and write the dataset files, then say what was built."""
-    config = Config(root=config.root, reason=not args.no_reason)
+    config = config.replace(reason=not args.no_reason, base_url=args.base_url)
     pipeline.check_writable(args.out)                 # before the work, not after it
     started, progress = time.perf_counter(), Progress()
     built = pipeline.check(config, progress)
     progress("writing the dataset files")
-    files = pipeline.write(built, args.out)
+    files = pipeline.write(built, args.out, config)
     progress.close()
     stats = describe.counts(built.store)
     out(f"Built {stats['quads']} quads in {len(stats['graphs'])} graphs into {args.out}/ "

@@ -19,10 +19,11 @@ from kg.query.cache import ResultCache
 from kg.query.evaluator import Evaluator
 from kg.query.executor import ExecutorPool
 from kg.query.inline import InlineEvaluator
-from kg.server import envelope, graphstore, limits, observe, ops, protocol, proxies, responses, static
+from kg.build import describe
+from kg.server import downloads, envelope, graphstore, limits, observe, ops, protocol, proxies, responses, static
 from kg.server.envelope import Exchange
 from kg.server.fastpath import QueryFastPath
-from kg.server.pages import deref, entity, querypage
+from kg.server.pages import deref, entity, ontology, querypage
 from kg.server.reply import Reply
 from kg.server.services import KEY, Services, services
 from kg.store.embedded import EmbeddedStore
@@ -60,6 +61,9 @@ ROUTES = [
     Route(static.PATH + "/<path:name>", "asset", static.file, ["GET", "HEAD"]),
     # pages: every IRI under https://w3id.org/casd/ has its local path here (the w3id rules redirect to it)
     Route("/ontology", "ontology", deref.ontology, ["GET", "HEAD"]),     # and its hash IRIs' terms
+    Route("/page/ontology", "ontology_page", ontology.page, ["GET", "HEAD"]),   # pyLODE's documentation
+    Route("/download/", "downloads", downloads.index, ["GET", "HEAD"]),   # the files, licences and citation
+    Route("/download/<name>", "download", downloads.file, ["GET", "HEAD"]),
     Route("/page/<path:local>", "page", entity.page, ["GET", "HEAD"]),
     Route("/data/<path:local>", "data", deref.data, ["GET", "HEAD"]),
     Route("/<path:local>", "resource", deref.resource, ["GET", "HEAD"]),  # 303 to the page or the data; else 404
@@ -104,16 +108,20 @@ def app_of(parts: Services) -> Flask:
 def make_services(config: Config, store: Store | None = None, processes: int = 1) -> Services:
     """The parts of one app: the store, its evaluator and answer cache (embedded stores), and the metrics and
     limits of `processes` HTTP processes."""
-    built = None
+    built = published = page = None
     if store is None:
         store = ops.open_store(config)
         if isinstance(store, EmbeddedStore) and config.store == "memory" and not config.empty:   # the built graph
-            built = (store.version, ops.built_version(store))
+            # made before the HTTP processes are forked, which share them: the files `kg build` writes, whose
+            # N-Quads give the build's version, and the ontology's documentation (from its cache on disk)
+            files = downloads.published_files(store)
+            built, published = (store.version, describe.nquads_hash(files["dataset.nq"].body)), (store.version, files)
+            page = ontology.document(config)
     evaluator = _evaluator(store, config) if isinstance(store, EmbeddedStore) else None
     if evaluator is not None:
         atexit.register(_close_pool, weakref.ref(evaluator))      # without keeping the store alive
     return Services(config, store, evaluator=evaluator, cache=ResultCache() if evaluator is not None else None,
-                    built_version=built, **limits_for(config, processes))
+                    built_version=built, published=published, ontology_html=page, **limits_for(config, processes))
 
 
 def limits_for(config: Config, processes: int) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from flask import request
 
 from kg.build import pipeline
-from kg.build import describe
+from kg.build import describe, downloads
 from kg.query import formats
 from kg.config import Config
 from kg.errors import KgError
@@ -18,6 +18,7 @@ from kg.rdfconv import graph_of
 from kg.store.protocol import Store
 from kg.store.remote import Endpoints, RemoteStore
 from kg.server import observe, responses
+from kg.server.pages import links
 from kg.server.reply import Reply
 from kg.server.services import Services, services
 from kg.store.embedded import EmbeddedStore, memory_store
@@ -35,13 +36,6 @@ def open_store(config: Config) -> Store:
     if config.store == "memory":
         return EmbeddedStore(pipeline.check(config).store, gate=shape_gate(config))
     return EmbeddedStore(path=check_store_directory(config), gate=shape_gate(config))
-
-
-def built_version(store: EmbeddedStore) -> str:
-    """The version `kg build` writes for the same graph (the hash of its canonical N-Quads)."""
-    written = ox.serialize(pipeline.canonical(store.oxigraph), format=ox.RdfFormat.N_QUADS)
-    assert written is not None  # serialize() returns None only when given an output to write to
-    return describe.nquads_hash(written)
 
 
 def check_store_directory(config: Config) -> Path:
@@ -71,15 +65,17 @@ def void() -> Reply:
     parts = services()
     store = parts.store
     turtle = formats.BY_NAME["turtle"].content_type
-    endpoint = request.url_root + "sparql"          # under a path prefix too (SCRIPT_NAME)
+    endpoint = links.base_url(parts.config, request.url_root) + "/sparql"   # --base-url, else as asked (a prefix too)
     if parts.void is not None and store.version is not None and parts.void[0] == (store.version, endpoint):
         return responses.ok(parts.void[1], turtle)
     try:
         stats = describe.counts(None, run=_bounded(parts))
+        sources = describe.sources(_bounded(parts))
     except KgError as err:                  # a timeout, or the remote store unavailable
         return responses.error(503, f"Counting the dataset for its VoID description failed: {err}")
     version = dataset_version(parts)
-    body = describe.void_graph(stats, {}, version, endpoint=endpoint).serialize(format="turtle").encode("utf-8")
+    body = describe.void_graph(stats, [], version, endpoint=endpoint, about=downloads.recorded(parts.config.metadata_file),
+                               derived_from=sources).serialize(format="turtle").encode("utf-8")
     parts.void = ((store.version, endpoint), body)
     return responses.ok(body, turtle)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
+from kg.build.downloads import Download
 from kg.config import Config
 from kg.query.cache import ResultCache
 from kg.query.evaluator import Evaluator
@@ -30,6 +31,10 @@ class Services:
     processes: int = 1                        # HTTP processes forked from this app, sharing limits and metrics
     void: tuple[tuple[int | None, str], bytes] | None = field(default=None, repr=False)  # VoID per (version, URL)
     labels: object = field(default=None, repr=False)   # kg.server.search's label index, per dataset version
+    # /download/: the dataset's files per data version, and their VoID per (version, endpoint URL)
+    published: tuple[int | None, dict[str, Download]] | None = field(default=None, repr=False)
+    void_file: tuple[tuple[int | None, str], Download] | None = field(default=None, repr=False)
+    ontology_html: bytes | None = field(default=None, repr=False)   # pyLODE's page, once made (kg.build.ontodoc)
 
 
 def services(app: Flask | None = None) -> Services:
