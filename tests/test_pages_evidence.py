@@ -15,7 +15,7 @@ from markupsafe import escape
 
 from kg.config import Config
 from kg.server import create_app
-from kg.server.pages import attribution, highlight
+from kg.server.pages import attribution, highlight, views
 from kg.store.embedded import EmbeddedStore, query
 from kg.vocab import BASE
 
@@ -390,3 +390,13 @@ def test_only_files_under_data_sources_are_read():
     for bad in ("data/sources/../../pyproject.toml", "/etc/passwd", "data/sources/README.md", "data/x.txt",
                 "data/sources/missing.txt"):
         assert attribution.text_path(ROOT, bad) is None, bad
+
+
+def test_every_kind_of_page_is_valid_in_turkish_and_english(client):
+    assert set(views.WORDS["tr"]) == set(views.WORDS["en"])
+    for path in (SUMMIT, "person/kassym-jomart-tokayev", "document/avim-blog-50-text", "state/turkmenistan",
+                 "participation/2021-turkmenistan-gherman", "quote/avim-blog-50-title"):
+        tr, en = page(client, f"/page/{path}", "tr"), page(client, f"/page/{path}", "en")
+        assert checked(tr).html_lang == "tr" and checked(en).html_lang == "en" and tr != en, path
+    quote = page(client, "/page/quote/avim-blog-50-title")
+    assert '<a href="http://localhost/page/document/avim-blog-50-text#avim-blog-50-title">' in quote

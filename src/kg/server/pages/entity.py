@@ -13,12 +13,13 @@ from kg.server.pages import deref, evidence, links, querylinks, sections, source
 from kg.server.pages.terms import Row as Grouped, Shown, group, labels, language, pick, show
 from kg.server.reply import Reply
 from kg.server.services import Services, services
-from kg.vocab import BASE, DCTERMS, GRAPH_INFERRED, GRAPH_ONTOLOGY, ONTOLOGY_IRI, OWL, RDF_TYPE, RDFS, compact
+from kg.vocab import BASE, CASD, DCTERMS, GRAPH_INFERRED, GRAPH_ONTOLOGY, OA, ONTOLOGY_IRI, OWL, RDF_TYPE, RDFS, compact
 
 PAGE_SIZE = 50                       # incoming links per page
 LABELS = (str(RDFS.label),)          # predicates whose values name a node
 SAME_AS = str(OWL.sameAs)
 IDENTIFIER = str(DCTERMS.identifier)  # a source text's file (data/sources/…): its page is the source page
+QUOTE, HAS_SOURCE = str(CASD.Quote), str(OA.hasSource)   # a quote's page links to its passage
 
 
 @deref.store_answers
@@ -49,12 +50,13 @@ def page(local: str) -> Reply:
                                                                  lang, base, views.WORDS[lang]))
         return _html(body, base, local, lang)
     rows, held = _facts(parts, iri, outgoing, lang, base)
+    source_text = next((o for (p, o), _ in outgoing if p.value == HAS_SOURCE), None)
     body = views.render(
         "entity", **common, **_incoming(parts, iri, number, lang, base),
         types=[r.value for r in rows if r.predicate == RDF_TYPE],
         same=[Shown(r.value.text, r.value.href) for r in rows if r.predicate == SAME_AS and r.value.href],
         outgoing=[r for r in rows if r.predicate not in (RDF_TYPE, SAME_AS)],
-        held=held,
+        held=held, passage=evidence.passage(base, source_text, iri) if QUOTE in types else None,
         meeting=sections.meeting(parts.store, iri, rows, lang, base) if sections.SUMMIT in types else None,
         person=sections.person(parts.store, iri, lang, base) if sections.PERSON in types else None)
     return _html(body, base, local, lang)

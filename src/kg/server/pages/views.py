@@ -74,7 +74,8 @@ WORDS = {
            "supports": "the facts it supports", "no_facts": "No statement cites this quote.",
            "no_text": "The text file is not on this server.", "unplaced": "Not marked in the text:",
            "no-text": "no text", "no-offsets": "no offsets", "mismatch": "the text at its offsets reads otherwise",
-           "at": "at", "file": "File", "published": "published"},
+           "at": "at", "file": "File", "published": "published",
+           "passage": "The quoted words in their text"},
     "tr": {"data": "Veri", "types": "Türler", "same": "Aynısı", "outgoing": "İfadeler", "property": "Özellik",
            "value": "Değer", "incoming": "Buraya bağlananlar", "from": "Kaynak", "pages": "sayfalar",
            "previous": "önceki", "next": "sonraki", "page": "sayfa", "version": "Veri kümesi sürümü",
@@ -102,7 +103,8 @@ WORDS = {
            "quote": "Alıntı", "supports": "dayanak olduğu bilgiler", "no_facts": "Bu alıntıya dayanan ifade yok.",
            "no_text": "Metin dosyası bu sunucuda yok.", "unplaced": "Metinde işaretlenmedi:",
            "no-text": "metin yok", "no-offsets": "konum yok", "mismatch": "konumundaki metin farklı",
-           "at": "konum", "file": "Dosya", "published": "yayım"},
+           "at": "konum", "file": "Dosya", "published": "yayım",
+           "passage": "Alıntılanan sözcükler metninde"},
 }
 LANGUAGES = (("tr", "Türkçe"), ("en", "English"))
 
