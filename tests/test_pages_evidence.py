@@ -400,3 +400,12 @@ def test_every_kind_of_page_is_valid_in_turkish_and_english(client):
         assert checked(tr).html_lang == "tr" and checked(en).html_lang == "en" and tr != en, path
     quote = page(client, "/page/quote/avim-blog-50-title")
     assert '<a href="http://localhost/page/document/avim-blog-50-text#avim-blog-50-title">' in quote
+
+
+def test_a_source_page_without_its_text_file_lists_its_quotes(store, tmp_path):
+    c = create_app(Config(root=tmp_path, executors=0), store=EmbeddedStore(store)).test_client()
+    html = page(c, "/page/document/avim-blog-50-text")
+    parsed = checked(html)
+    quotes = select(store, QUOTES_IN.format(text=BASE + "document/avim-blog-50-text"))
+    assert "The text file is not on this server." in html and not parsed.marked and parsed.div_text == ""
+    assert html.count("Not marked in the text: no text") == len({q["q"] for q in quotes}) > 0
