@@ -178,9 +178,11 @@ def test_base_url_option(store):
     assert r.headers["Location"] == f"https://kg.example.org/page/{SUMMIT}"
 
 
-def test_every_subject_iri_dereferences(client, store):
+def test_every_subject_iri_dereferences(store):
     """The issue's done-when: every subject IRI under the base answers 303, then 200 as HTML and in each format
-    (the ontology's hash terms go to the ontology document, tested above)."""
+    (the ontology's hash terms go to the ontology document, tested above). One client sends them all, so it has
+    a rate of its own: pages are behind the per-client throttle (test_pages_are_throttled)."""
+    client = create_app(Config(client_rate=1e6, client_burst=10**6), store=store).test_client()
     subjects = sorted({row["s"].value for row in store.query(
         f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), '{BASE}')) }}")
         if "#" not in row["s"].value})
@@ -211,3 +213,17 @@ def test_a_failing_store_is_a_503_not_a_500(store):
     for path in ("/" + SUMMIT, f"/page/{SUMMIT}", f"/data/{SUMMIT}.ttl"):
         r = c.get(path)
         assert r.status_code == 503 and r.mimetype == "text/plain", path
+
+
+def test_pages_are_throttled_and_capped_like_queries(store):
+    """Pages, data documents and redirects sit behind the per-client throttle: one client past its burst gets
+    a plain-text 429 with Retry-After, while another client is still served."""
+    client = create_app(Config(client_rate=1.0, client_burst=5), store=store).test_client()
+    paths = [f"/page/{SUMMIT}", f"/data/{SUMMIT}.ttl", f"/{SUMMIT}", "/ontology", "/no-such-thing"]
+    statuses = [client.get(paths[i % len(paths)], headers={"Accept": "text/html"}).status_code for i in range(12)]
+    assert 429 not in statuses[:5] and statuses[5:] == [429] * 7, statuses
+    refused = client.get(f"/page/{SUMMIT}")
+    assert refused.mimetype == "text/plain" and "Retry-After" in refused.headers
+    other = client.get(f"/page/{SUMMIT}", environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert other.status_code == 200
+    assert client.get("/health").status_code == 200          # monitoring is exempt

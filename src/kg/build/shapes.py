@@ -82,8 +82,10 @@ class ParsedOnce(Graph):
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
-def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
-    """Run pySHACL (core and SHACL-SPARQL) on the data together with the ontology; never fetch anything."""
+def validate(data: Graph, shapes: Graph, ontology: Graph | None = None,
+             focus: Sequence[URIRef] | None = None) -> Report:
+    """Run pySHACL (core and SHACL-SPARQL) on the data together with the ontology; never fetch anything. With
+    `focus`, only those nodes are validated as targets (pySHACL's focus_nodes): their results, and no others."""
     import pyshacl
 
     combined = ParsedOnce()
@@ -95,7 +97,8 @@ def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Repor
 
     _, report_graph, _ = pyshacl.validate(
         DataGraph.from_rdflib_graph(combined), shacl_graph=shapes, inference="none", inplace=True, advanced=True,
-        allow_warnings=True, abort_on_first=False, meta_shacl=False, do_owl_imports=False)
+        allow_warnings=True, abort_on_first=False, meta_shacl=False, do_owl_imports=False,
+        focus_nodes=[str(node) for node in focus] if focus else None)
     if not isinstance(report_graph, Graph):     # pySHACL's ValidationFailure: the shapes themselves cannot run
         raise KgError(f"the shapes cannot be run: {report_graph}")
     bind_prefixes(report_graph)

@@ -19,10 +19,10 @@ from kg.query.cache import ResultCache
 from kg.query.evaluator import Evaluator
 from kg.query.executor import ExecutorPool
 from kg.query.inline import InlineEvaluator
-from kg.server import envelope, graphstore, limits, observe, ops, protocol, proxies, responses
+from kg.server import envelope, graphstore, limits, observe, ops, protocol, proxies, responses, static
 from kg.server.envelope import Exchange
 from kg.server.fastpath import QueryFastPath
-from kg.server.pages import deref, entity
+from kg.server.pages import deref, entity, querypage
 from kg.server.reply import Reply
 from kg.server.services import KEY, Services, services
 from kg.store.embedded import EmbeddedStore
@@ -53,13 +53,20 @@ ROUTES = [
     Route("/.well-known/void", "void", ops.void, ["GET", "HEAD"]),
     Route("/health", "health", ops.health, ["GET", "HEAD"]),
     Route("/metrics", "metrics", ops.metrics, ["GET"]),
+    # the query page (YASGUI, its script and configuration), the search by name, the files it loads
+    Route("/", "home", querypage.home, ["GET", "HEAD"]),
+    Route(querypage.SCRIPT_PATH, "query_script", querypage.script, ["GET", "HEAD"]),
+    Route("/search", "search", querypage.search_page, ["GET", "HEAD"]),
+    Route(static.PATH + "/<path:name>", "asset", static.file, ["GET", "HEAD"]),
     # pages: every IRI under https://w3id.org/casd/ has its local path here (the w3id rules redirect to it)
     Route("/ontology", "ontology", deref.ontology, ["GET", "HEAD"]),     # and its hash IRIs' terms
     Route("/page/<path:local>", "page", entity.page, ["GET", "HEAD"]),
     Route("/data/<path:local>", "data", deref.data, ["GET", "HEAD"]),
     Route("/<path:local>", "resource", deref.resource, ["GET", "HEAD"]),  # 303 to the page or the data; else 404
 ]
-ADMITTED = {"sparql", "store", "store_direct"}   # endpoints behind the throttle and the concurrency cap
+# Every route is behind the per-client throttle and the concurrency cap but these, which monitoring polls: a
+# new route is limited unless it is named here.
+EXEMPT = {"health", "metrics"}
 
 
 def create_app(config: Config, store: Store | None = None, *, processes: int = 1) -> Flask:
@@ -72,7 +79,7 @@ def create_app(config: Config, store: Store | None = None, *, processes: int = 1
 def app_of(parts: Services) -> Flask:
     """The Flask application around the services create_app makes (make_services)."""
     config = parts.config
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)      # static files are a row of ROUTES (server/static.py)
     app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
     app.register_error_handler(413, lambda _e: responses.body_too_large(config.max_upload_bytes))
     app.register_error_handler(HTTPException, _plain_http_error)
@@ -164,7 +171,7 @@ def _exchange() -> Exchange:
 def _admit() -> Reply | None:
     """Before a Flask view: the request's Exchange, and admission for the endpoints behind the limits."""
     g.exchange = _exchange()
-    if request.endpoint not in ADMITTED or request.method == "OPTIONS":
+    if request.endpoint is None or request.endpoint in EXEMPT or request.method == "OPTIONS":
         return None
     refused = envelope.admit(services(), request.remote_addr)
     g.admitted = refused is None

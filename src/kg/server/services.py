@@ -29,6 +29,7 @@ class Services:
     built_version: tuple[int, str] | None = None   # (store version at start, the version `kg build` writes for it)
     processes: int = 1                        # HTTP processes forked from this app, sharing limits and metrics
     void: tuple[tuple[int | None, str], bytes] | None = field(default=None, repr=False)  # VoID per (version, URL)
+    labels: object = field(default=None, repr=False)   # kg.server.search's label index, per dataset version
 
 
 def services(app: Flask | None = None) -> Services:

@@ -1,0 +1,97 @@
+"""The HTML of the query page (/) and of the search results (/search), as Jinja2 templates compiled once with
+autoescape on. No inline script or style, so that the pages can be sent with a strict Content-Security-Policy
+(querypage.CSP): the styles and scripts are files under /static/ and the generated /query-page.js."""
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+
+_HEAD = """<!doctype html>
+<html lang="{{ lang }}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }}</title>
+{% for href in styles %}<link rel="stylesheet" href="{{ href }}">
+{% endfor %}{% for src in scripts %}<script src="{{ src }}" defer></script>
+{% endfor %}</head>
+<body>
+<header><nav aria-label="{{ t.language }}">
+{% for code, name in languages %}{% if code == lang %}<strong>{{ name }}</strong>
+{% else %}<a href="?{{ keep }}lang={{ code }}" hreflang="{{ code }}" lang="{{ code }}">{{ name }}</a>
+{% endif %}{% endfor %}</nav>
+<form class="search" action="{{ root }}/search" method="get" role="search">
+<label for="q">{{ t.search_label }}</label>
+<input id="q" name="q" type="search" maxlength="{{ max_search }}" value="{{ q }}" required>
+<button type="submit">{{ t.search }}</button>
+</form></header>
+"""
+
+_FOOTER = """<footer><nav aria-label="{{ t.about }}"><ul>
+<li><a href="{{ root }}/">{{ t.query_page }}</a></li>
+<li><a href="{{ root }}/ontology">{{ t.ontology }}</a></li>
+<li><a href="{{ root }}/download/">{{ t.downloads }}</a></li>
+<li><a href="{{ root }}/.well-known/void">{{ t.void }}</a></li>
+<li><a href="{{ root }}/sparql">{{ t.service }}</a></li>
+<li><a href="{{ root }}/download/">{{ t.licence }}</a></li>
+</ul></nav></footer>
+</body>
+</html>
+"""
+
+HOME = _HEAD + """<main>
+<h1>{{ title }}</h1>
+<p>{{ t.intro }}</p>
+<div id="yasgui" class="yasgui-slot"></div>
+<noscript><form class="plain" action="{{ root }}/sparql" method="get">
+<p>{{ t.noscript }}</p>
+<label for="query">SPARQL</label>
+<textarea id="query" name="query" rows="18" cols="100" spellcheck="false">{{ initial }}</textarea>
+<label for="format">{{ t.format }}</label>
+<select id="format" name="format">{% for name in result_formats %}<option>{{ name }}</option>{% endfor %}</select>
+<button type="submit">{{ t.run }}</button>
+</form></noscript>
+<section aria-labelledby="examples-heading">
+<h2 id="examples-heading">{{ t.examples }} ({{ examples|length }})</h2>
+<ul class="examples">{% for example in examples %}
+<li><a href="?example={{ example.name }}" data-example="{{ example.name }}">{{ example.title }}</a></li>{% endfor %}
+</ul>
+</section>
+</main>
+""" + _FOOTER
+
+SEARCH = _HEAD + """<main>
+<h1>{{ title }}</h1>
+{% if hits %}<ol class="hits">{% for hit in hits %}
+<li><a href="{{ hit.page }}">{% if hit.lang %}<span lang="{{ hit.lang }}">{{ hit.label }}</span>{% else %}{{ hit.label }}{% endif %}</a>
+{% if hit.type %}<span class="type">{{ hit.type }}</span>{% endif %} <code>{{ hit.iri }}</code></li>{% endfor %}
+</ol>{% else %}<p>{{ t.nothing }}</p>{% endif %}
+</main>
+""" + _FOOTER
+
+# The words of these pages in each language.
+WORDS = {
+    "en": {"language": "language", "search_label": "Find by name", "search": "Search", "about": "about the data",
+           "query_page": "Query", "ontology": "Ontology", "downloads": "Downloads", "void": "VoID description",
+           "service": "SPARQL service description", "licence": "Licence and citation",
+           "title": "CASD knowledge graph: SPARQL query",
+           "intro": "Ask the graph of Central Asian summit diplomacy in SPARQL, or start from an example below.",
+           "noscript": "The editor needs JavaScript; this form sends the query to the endpoint as it is.",
+           "format": "Results as", "run": "Run", "examples": "Example queries",
+           "results": "Names matching", "nothing": "Nothing found."},
+    "tr": {"language": "dil", "search_label": "Adla bul", "search": "Ara", "about": "veri hakkında",
+           "query_page": "Sorgu", "ontology": "Ontoloji", "downloads": "İndirmeler", "void": "VoID tanımı",
+           "service": "SPARQL hizmet tanımı", "licence": "Lisans ve atıf",
+           "title": "CASD bilgi çizgesi: SPARQL sorgusu",
+           "intro": "Orta Asya zirve diplomasisi çizgesini SPARQL ile sorgulayın ya da aşağıdaki bir örnekle başlayın.",
+           "noscript": "Düzenleyici JavaScript gerektirir; bu form sorguyu uç noktaya olduğu gibi gönderir.",
+           "format": "Sonuç biçimi", "run": "Çalıştır", "examples": "Örnek sorgular",
+           "results": "Adı eşleşenler", "nothing": "Bir şey bulunamadı."},
+}
+
+_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+_COMPILED = {"home": _ENV.from_string(HOME), "search": _ENV.from_string(SEARCH)}
+
+
+def render(name: str, **context: Any) -> str:
+    """A page from its template (compiled once at import), every value escaped."""
+    return _COMPILED[name].render(**context)
