@@ -6,8 +6,8 @@ Run by hand, not in CI (needs the test extra's Playwright and Debian's chromium-
 
 - Server time: every IRI of the built graph under https://w3id.org/casd/ (the ontology's terms aside), its page
   asked of the Flask app in process (werkzeug's test client, no HTTP), `--rounds` times; p50 and p99, and for the
-  meetings' and people's pages apart. Anchors in the same run, the same way: each IRI's Turtle data document,
-  /health (it counts the quads) and the 303 of /ontology (no store query at all).
+  meetings', people's and source texts' pages apart. Anchors in the same run, the same way: each IRI's Turtle data
+  document, /health (it counts the quads) and the 303 of /ontology (no store query at all).
 - Pages per second: a real `kg serve` of the built graph (2 HTTP processes), `--clients` client processes with
   keep-alive connections cycling through the same pages for `--seconds`; the anchors are /health and the 303 of
   /ontology against the same server for as long each. The clients share the machine with the server, so the anchor is also their own ceiling.
@@ -82,12 +82,14 @@ def server_time(rounds: int) -> list[str]:
     """Lines on the in-process server time of entity pages against the anchors."""
     built = pipeline.check(Config(root=ROOT))
     store = EmbeddedStore(built.store)
-    client = create_app(Config(root=ROOT), store=store).test_client()
+    client = create_app(Config(root=ROOT, client_rate=float("inf")), store=store).test_client()  # no throttle
     locals_ = local_paths(store)
     timed(client, ["/page/" + p for p in locals_[:20]], 1)                  # warm up
     page = percentiles(timed(client, ["/page/" + p for p in locals_], rounds))
-    kinds = {kind: percentiles(timed(client, ["/page/" + p for p in locals_ if p.startswith(kind + "/")], rounds))
-             for kind in ("summit", "person")}
+    kinds = {kind: percentiles(timed(client, ["/page/" + p for p in locals_ if p.startswith(prefix) and
+                                              p.endswith(suffix)], rounds))
+             for kind, prefix, suffix in (("summit", "summit/", ""), ("person", "person/", ""),
+                                          ("source", "document/", "-text"))}
     data = percentiles(timed(client, [f"/data/{p}.ttl" for p in locals_], rounds))
     health = percentiles(timed(client, ["/health"] * len(locals_), rounds))
     see_other = percentiles(timed(client, ["/ontology"] * len(locals_), rounds, 303))

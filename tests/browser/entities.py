@@ -49,3 +49,14 @@ def person(server: Served) -> Entity:
 def meeting(server: Served) -> Entity:
     """The latest meeting of the series."""
     return pick(server, MEETING)
+
+
+SOURCE = """SELECT ?x (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a casd:Quote ; <http://www.w3.org/ns/oa#hasSource> ?x }
+GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1"""
+
+
+def source(server: Served) -> str:
+    """The IRI of the source text with the most quotes (its page marks them all)."""
+    rows = server.select(SOURCE)
+    assert rows, "the graph quotes no source text"
+    return rows[0]["x"]

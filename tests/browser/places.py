@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from browser import entities
 from browser.served import Served
 
-NAMES = ("query", "person", "meeting", "ontology", "not-found")
+NAMES = ("query", "person", "meeting", "source", "ontology", "not-found")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ def places(server: Served) -> dict[str, Place]:
         "query": Place("/"),
         "person": Place(person.path),
         "meeting": Place(entities.meeting(server).path),
+        "source": Place(server.local(entities.source(server))),
         "ontology": Place("/ontology"),
         "not-found": Place(server.local(unknown), 404),
     }

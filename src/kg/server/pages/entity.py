@@ -1,54 +1,30 @@
-"""The HTML page of an IRI (/page/LOCAL): its label in Turkish or English, its types, its statements, owl:sameAs
-links, and the links to it with counts, paged; and the ontology's page, its classes and properties."""
+"""The HTML page of an IRI (/page/LOCAL): its label in Turkish or English, its types, its statements each with
+the quotes behind it, owl:sameAs links, the links to it with counts, paged, and the sections of its type (a
+meeting's, a person's); a source text's page (source.py); and the ontology's page, its classes and properties."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 from flask import request
 
 from kg.server import ops, responses
-from kg.server.pages import deref, links, views
+from kg.server.pages import deref, evidence, links, querylinks, sections, source, views
+from kg.server.pages.terms import Row as Grouped, Shown, group, labels, language, pick, show
 from kg.server.reply import Reply
-from kg.server.services import services
-from kg.vocab import BASE, GRAPH_ONTOLOGY, ONTOLOGY_IRI, OWL, RDF_TYPE, RDFS, compact
+from kg.server.services import Services, services
+from kg.vocab import BASE, CASD, DCTERMS, GRAPH_INFERRED, GRAPH_ONTOLOGY, OA, ONTOLOGY_IRI, OWL, RDF_TYPE, RDFS, compact
 
 PAGE_SIZE = 50                       # incoming links per page
 LABELS = (str(RDFS.label),)          # predicates whose values name a node
 SAME_AS = str(OWL.sameAs)
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A term as the page shows it: its text, where it links (None for a literal) and its language."""
-
-    text: str
-    href: str | None = None
-    lang: str | None = None
-
-
-def language() -> str:
-    """The page's language: ?lang=tr|en, else the client's Accept-Language (English by default)."""
-    asked = request.args.get("lang", "")
-    if asked in views.WORDS:
-        return asked
-    return request.accept_languages.best_match(list(views.WORDS), default="en") or "en"
-
-
-def pick(labels: Iterable[ox.Literal], lang: str) -> str | None:
-    """The label in the page's language, else in the other of tr/en, else one without a language, else any."""
-    found = list(labels)
-    for wanted in (lang, "tr" if lang == "en" else "en", None):
-        for label in found:
-            if (label.language or None) == wanted or (wanted and (label.language or "").startswith(wanted + "-")):
-                return label.value
-    return found[0].value if found else None
+IDENTIFIER = str(DCTERMS.identifier)  # a source text's file (data/sources/…): its page is the source page
+QUOTE, HAS_SOURCE = str(CASD.Quote), str(OA.hasSource)   # a quote's page links to its passage
 
 
 @deref.store_answers
 def page(local: str) -> Reply:
-    """The entity's page, or the ontology's; a real 404 for an IRI the store does not know."""
+    """The entity's page, a source text's, or the ontology's; a real 404 for an IRI the store does not know."""
     if local == links.ONTOLOGY_LOCAL:
         return ontology_page()
     parts = services()
@@ -60,54 +36,76 @@ def page(local: str) -> Reply:
         number = max(1, int(request.args.get("page", "1")))
     except ValueError:
         return responses.bad_request("page must be a whole number")
-    outgoing = _rows(parts.store.query(f"""SELECT ?p ?o ?pl ?ol WHERE {{ {iri} ?p ?o
+    outgoing = group(parts.store.query(f"""SELECT ?p ?o ?pl ?ol WHERE {{ {iri} ?p ?o
         OPTIONAL {{ ?p <{RDFS.label}> ?pl }} OPTIONAL {{ ?o <{RDFS.label}> ?ol }} }} ORDER BY ?p ?o"""), ("p", "o"), ("pl", "ol"))
-    counts = _rows(parts.store.query(f"""SELECT ?p (COUNT(DISTINCT ?s) AS ?n) ?pl WHERE {{ ?s ?p {iri}
-        OPTIONAL {{ ?p <{RDFS.label}> ?pl }} }} GROUP BY ?p ?pl ORDER BY ?p"""), ("p", "n"), ("pl",))
-    total = sum(int(n.value) for (_, n), _ in _firsts(counts))
-    pages = max(1, -(-total // PAGE_SIZE))
-    incoming = _rows(parts.store.query(f"""SELECT ?s ?p ?sl ?pl WHERE {{
-        {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {iri} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE}
-           OFFSET {(min(number, pages) - 1) * PAGE_SIZE} }}
-        OPTIONAL {{ ?s <{RDFS.label}> ?sl }} OPTIONAL {{ ?p <{RDFS.label}> ?pl }} }}"""), ("s", "p"), ("sl", "pl"))
     own = [o for (p, o), _ in outgoing if p.value in LABELS and isinstance(o, ox.Literal)]
-    title = pick(own, lang) or compact(iri.value)
-    rows = [(p.value, _show(p, pl, lang, base), _show(o, ol, lang, base)) for (p, o), (pl, ol) in outgoing]
+    types = {o.value for (p, o), _ in outgoing if p.value == RDF_TYPE}
+    common = {"lang": lang, "languages": views.LANGUAGES, "t": views.WORDS[lang], "iri": iri.value,
+              "title": pick(own, lang) or compact(iri.value), "version": ops.dataset_version(parts),
+              "downloads": [(f.name, links.data_url(base, local, f)) for f in links.DOCUMENT_FORMATS],
+              "queries": querylinks.for_page(base, iri.value, sections.SUMMIT in types)}
+    identifier = next((o.value for (p, o), _ in outgoing if p.value == IDENTIFIER and isinstance(o, ox.Literal)), None)
+    if identifier is not None and identifier.startswith("data/sources/"):
+        body = views.render("source", **common, **source.context(parts.store, iri, identifier, parts.config.root,
+                                                                 lang, base, views.WORDS[lang]))
+        return _html(body, base, local, lang)
+    rows, held = _facts(parts, iri, outgoing, lang, base)
+    source_text = next((o for (p, o), _ in outgoing if p.value == HAS_SOURCE), None)
     body = views.render(
-        "entity", lang=lang, languages=views.LANGUAGES, t=views.WORDS[lang], title=title, iri=iri.value,
-        downloads=[(f.name, links.data_url(base, local, f)) for f in links.DOCUMENT_FORMATS],
-        types=[o for p, _, o in rows if p == RDF_TYPE],
-        same=[Shown(o.text, o.href) for p, _, o in rows if p == SAME_AS and o.href],
-        outgoing=[(sp, so) for p, sp, so in rows if p not in (RDF_TYPE, SAME_AS)],
-        counts=[(_show(p, labels[0], lang, base), int(n.value)) for (p, n), labels in _firsts(counts)],
-        incoming_total=total, page=min(number, pages), pages=pages,
-        incoming=[(_show(s, labels[0], lang, base), _show(p, labels[1], lang, base)) for (s, p), labels in incoming],
-        version=ops.dataset_version(parts))
+        "entity", **common, **_incoming(parts, iri, number, lang, base),
+        types=[r.value for r in rows if r.predicate == RDF_TYPE],
+        same=[Shown(r.value.text, r.value.href) for r in rows if r.predicate == SAME_AS and r.value.href],
+        outgoing=[r for r in rows if r.predicate not in (RDF_TYPE, SAME_AS)],
+        held=held, passage=evidence.passage(base, source_text, iri) if QUOTE in types else None,
+        meeting=sections.meeting(parts.store, iri, rows, lang, base) if sections.SUMMIT in types else None,
+        person=sections.person(parts.store, iri, lang, base) if sections.PERSON in types else None)
+    return _html(body, base, local, lang)
+
+
+def _html(body: str, base: str, local: str, lang: str) -> Reply:
+    """A page's reply, with its alternates and its language."""
     reply = responses.ok(body, links.HTML_TYPE)
     return reply._replace(headers=reply.headers + [("Link", links.alternates(base, local)),
                                                    ("Content-Language", lang), ("Vary", "Accept-Language")])
 
 
-Row = tuple[tuple[Any, ...], tuple[list[ox.Literal], ...]]
+def _facts(parts: Services, iri: ox.NamedNode, outgoing: list[Grouped], lang: str,
+           base: str) -> tuple[list[sections.Row], list[sections.Row]]:
+    """The IRI's statements, each with the quotes behind it and whether the reasoner inferred it; and the facts
+    sources state that the graph does not assert (conflicting claims, and less precise forms of asserted facts)."""
+    found, claims = evidence.gather(parts.store, iri, lang, base)
+    inferred = {(row["p"], row["o"]) for row in parts.store.query(
+        f"SELECT ?p ?o WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ {iri} ?p ?o }} }}")}
+    asserted = {key for key, _ in outgoing}
+    held = [fact for fact in found if fact not in asserted]
+    names = labels(parts.store, {term for fact in held for term in fact}) if held else {}
+    return [sections.Row(p.value, show(p, pl, lang, base), show(o, ol, lang, base), tuple(found.get((p, o), ())),
+                         (p, o) in inferred, f"fact-{index}")
+            for index, ((p, o), (pl, ol)) in enumerate(outgoing, 1)], [
+        sections.Row(p.value, show(p, names.get(p, []), lang, base), show(o, names.get(o, []), lang, base),
+                     tuple(found[(p, o)]), anchor=f"held-{index}", conflicting=(p, o) in claims)
+        for index, (p, o) in enumerate(sorted(held, key=lambda fact: (str(fact[0]), str(fact[1]))), 1)]
 
 
-def _rows(solutions: Any, keys: tuple[str, ...], label_keys: tuple[str, ...]) -> list[Row]:
-    """Solutions grouped by their key terms (in first-seen order), each with the labels found for each label
-    variable (an OPTIONAL label repeats a row once per language)."""
-    grouped: dict[tuple[Any, ...], tuple[list[ox.Literal], ...]] = {}
-    for row in solutions:
-        key = tuple(row[k] for k in keys)
-        labels = grouped.setdefault(key, tuple([] for _ in label_keys))
-        for found, name in zip(labels, label_keys):
-            value = row[name]
-            if isinstance(value, ox.Literal) and value not in found:
-                found.append(value)
-    return list(grouped.items())
+def _incoming(parts: Services, iri: ox.NamedNode, number: int, lang: str, base: str) -> dict[str, Any]:
+    """The links to the IRI: counts per property, and one page of them."""
+    counts = group(parts.store.query(f"""SELECT ?p (COUNT(DISTINCT ?s) AS ?n) ?pl WHERE {{ ?s ?p {iri}
+        OPTIONAL {{ ?p <{RDFS.label}> ?pl }} }} GROUP BY ?p ?pl ORDER BY ?p"""), ("p", "n"), ("pl",))
+    total = sum(int(n.value) for (_, n), _ in _firsts(counts))
+    pages = max(1, -(-total // PAGE_SIZE))
+    incoming = group(parts.store.query(f"""SELECT ?s ?p ?sl ?pl WHERE {{
+        {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {iri} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE}
+           OFFSET {(min(number, pages) - 1) * PAGE_SIZE} }}
+        OPTIONAL {{ ?s <{RDFS.label}> ?sl }} OPTIONAL {{ ?p <{RDFS.label}> ?pl }} }}"""), ("s", "p"), ("sl", "pl"))
+    return {"counts": [(show(p, labels[0], lang, base), int(n.value)) for (p, n), labels in _firsts(counts)],
+            "incoming_total": total, "page": min(number, pages), "pages": pages,
+            "incoming": [(show(s, labels[0], lang, base), show(p, labels[1], lang, base))
+                         for (s, p), labels in incoming]}
 
 
-def _firsts(rows: list[Row]) -> list[Row]:
+def _firsts(rows: list[Grouped]) -> list[Grouped]:
     """Rows of a GROUP BY that also grouped on a label: one per leading key term, the labels merged."""
-    merged: dict[Any, Row] = {}
+    merged: dict[Any, Grouped] = {}
     for key, labels in rows:
         if key[0] in merged:
             for into, more in zip(merged[key[0]][1], labels):
@@ -115,15 +113,6 @@ def _firsts(rows: list[Row]) -> list[Row]:
         else:
             merged[key[0]] = (key, labels)
     return list(merged.values())
-
-
-def _show(term: Any, labels: list[ox.Literal], lang: str, base: str) -> Shown:
-    """A term for the page: an IRI by its label (or compact name) linking to its page here or outside."""
-    if isinstance(term, ox.NamedNode):
-        return Shown(pick(labels, lang) or compact(term.value), links.href(base, term.value))
-    if isinstance(term, ox.Literal):
-        return Shown(term.value, None, term.language)
-    return Shown(str(term))
 
 
 def ontology_page() -> Reply:
