@@ -6,8 +6,10 @@ Run by hand, not in CI (needs the test extra's Playwright and Debian's chromium-
 
 - Server time: every IRI of the built graph under https://w3id.org/casd/ (the ontology's terms aside), its page
   asked of the Flask app in process (werkzeug's test client, no HTTP), `--rounds` times; p50 and p99, and for the
-  meetings', people's and source texts' pages apart. Anchors in the same run, the same way: each IRI's Turtle data
-  document, /health (it counts the quads) and the 303 of /ontology (no store query at all).
+  meetings', people's and source texts' pages apart, each page made from the store (the answers' cache off).
+  Anchors in the same run, the same way: each IRI's Turtle data document, /health (it counts the quads) and the
+  303 of /ontology (no store query at all). Then the meetings' and people's pages kept by kg.server.pages.pagecache
+  against the same pages made each time (the anchor), from the 3rd visit on.
 - Pages per second: a real `kg serve` of the built graph (2 HTTP processes), `--clients` client processes with
   keep-alive connections cycling through the same pages for `--seconds`; the anchors are /health and the 303 of
   /ontology against the same server for as long each. The clients share the machine with the server, so the anchor is also their own ceiling.
@@ -42,6 +44,7 @@ from browser.watch import Watch  # noqa: E402
 from kg.build import pipeline  # noqa: E402
 from kg.config import Config  # noqa: E402
 from kg.server import create_app  # noqa: E402
+from kg.server.services import services  # noqa: E402
 from kg.store.embedded import EmbeddedStore  # noqa: E402
 from kg.vocab import BASE, ONTOLOGY_IRI  # noqa: E402
 
@@ -82,7 +85,9 @@ def server_time(rounds: int) -> list[str]:
     """Lines on the in-process server time of entity pages against the anchors."""
     built = pipeline.check(Config(root=ROOT))
     store = EmbeddedStore(built.store)
-    client = create_app(Config(root=ROOT, client_rate=float("inf")), store=store).test_client()  # no throttle
+    app = create_app(Config(root=ROOT, client_rate=float("inf")), store=store)     # no throttle
+    services(app).cache = None          # every page made from the store (page_cache below measures them kept)
+    client = app.test_client()
     locals_ = local_paths(store)
     timed(client, ["/page/" + p for p in locals_[:20]], 1)                  # warm up
     page = percentiles(timed(client, ["/page/" + p for p in locals_], rounds))
@@ -90,16 +95,35 @@ def server_time(rounds: int) -> list[str]:
                                               p.endswith(suffix)], rounds))
              for kind, prefix, suffix in (("summit", "summit/", ""), ("person", "person/", ""),
                                           ("source", "document/", "-text"))}
+    kept = page_cache(store, locals_, rounds)
     data = percentiles(timed(client, [f"/data/{p}.ttl" for p in locals_], rounds))
     health = percentiles(timed(client, ["/health"] * len(locals_), rounds))
     see_other = percentiles(timed(client, ["/ontology"] * len(locals_), rounds, 303))
-    return [f"server time, in process, {len(locals_)} IRIs x {rounds} rounds ({len(built.store)} quads):",
+    return [f"server time, in process, {len(locals_)} IRIs x {rounds} rounds ({len(built.store)} quads), each page "
+            "made from the store:",
             f"  entity page, all   p50 {page[0]:7.2f} ms  p99 {page[1]:7.2f} ms   (target p50 <= 20 ms)",
             *(f"  {kind + ' pages':18} p50 {t[0]:7.2f} ms  p99 {t[1]:7.2f} ms" for kind, t in kinds.items()),
+            *kept,
             f"  Turtle document    p50 {data[0]:7.2f} ms  p99 {data[1]:7.2f} ms   page/document p50 {page[0] / data[0]:.1f}x",
             f"  /health (anchor)   p50 {health[0]:7.2f} ms  p99 {health[1]:7.2f} ms   page/health p50 {page[0] / health[0]:.1f}x",
             f"  /ontology 303      p50 {see_other[0]:7.2f} ms  p99 {see_other[1]:7.2f} ms   "
             f"page/303 p50 {page[0] / see_other[0]:.1f}x (no store query)"]
+
+
+def page_cache(store: EmbeddedStore, locals_: list[str], rounds: int) -> list[str]:
+    """Lines on the meetings' and people's pages made every time (the answers' cache off: the anchor) against the
+    same pages kept (kg.server.pages.pagecache), both over `max(rounds, 3)` visits: a page is kept from its 2nd."""
+    paths = ["/page/" + p for p in locals_ if p.startswith(("summit/", "person/"))]
+    visits = max(rounds, 3)
+    times = {}
+    for name, cached in (("made each time", False), ("kept", True)):
+        app = create_app(Config(root=ROOT, client_rate=float("inf")), store=store)
+        if not cached:
+            services(app).cache = None
+        times[name] = percentiles(timed(app.test_client(), paths, visits)[2 * len(paths):])   # the 3rd visit on
+    made, kept = times["made each time"], times["kept"]
+    return [f"  meetings+people, 3rd visit on: made each time p50 {made[0]:6.2f} ms, kept p50 {kept[0]:6.2f} ms "
+            f"({made[0] / kept[0]:.1f}x; pagecache)"]
 
 
 def hammer(port: int, paths: list[str], seconds: float, status: int = 200) -> tuple[int, int, list[float]]:

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from flask import request
 
 from kg.server import ops, responses
-from kg.server.pages import deref, evidence, links, querylinks, sections, source, views
+from kg.server.pages import deref, evidence, links, pagecache, querylinks, sections, source, views
 from kg.server.pages.terms import Row as Grouped, Shown, group, labels, language, pick, show
 from kg.server.reply import Reply
 from kg.server.services import Services, services
@@ -28,10 +28,22 @@ def page(local: str) -> Reply:
     if local == links.ONTOLOGY_LOCAL:
         return ontology_page()
     parts = services()
+    lang, base = language(), links.base_url(parts.config, request.url_root)
+    kept = pagecache.key(parts, lang, base)
+    body = pagecache.get(parts, kept)
+    if body is not None:
+        return _html(body, base, local, lang)
+    reply = _made(parts, local, lang, base)
+    if reply.status == 200:
+        pagecache.put(parts, kept, reply.body)
+    return reply
+
+
+def _made(parts: Services, local: str, lang: str, base: str) -> Reply:
+    """The page made from the store."""
     iri = links.iri_of(local)
     if iri is None or not deref.exists(parts, iri):
         return deref.not_found(local)
-    lang, base = language(), links.base_url(parts.config, request.url_root)
     try:
         number = max(1, int(request.args.get("page", "1")))
     except ValueError:
@@ -62,7 +74,7 @@ def page(local: str) -> Reply:
     return _html(body, base, local, lang)
 
 
-def _html(body: str, base: str, local: str, lang: str) -> Reply:
+def _html(body: str | bytes, base: str, local: str, lang: str) -> Reply:
     """A page's reply, with its alternates and its language."""
     reply = responses.ok(body, links.HTML_TYPE)
     return reply._replace(headers=reply.headers + [("Link", links.alternates(base, local)),
