@@ -20,7 +20,8 @@ READ_TABLE = """panel => {
   const term = td => {
     const span = td.querySelector(':scope > div > span');
     if (!span) return null;
-    if (!span.classList.contains('nonIri')) return {type: 'uri', value: span.querySelector('a.iri').getAttribute('href')};
+    const iri = span.classList.contains('nonIri') ? null : span.querySelector('a.iri');
+    if (iri) return {type: 'uri', value: iri.getAttribute('href')};
     const sup = span.querySelector(':scope > sup');
     const text = [...span.childNodes].filter(n => n !== sup).map(n => n.textContent).join('');
     if (!sup) return {type: 'literal', value: text};

@@ -81,12 +81,12 @@ WORDS = {
            "format": "Results as", "run": "Run", "examples": "Example queries",
            "results": "Names matching", "nothing": "Nothing found.",
            "editor": "SPARQL query", "endpoint": "SPARQL endpoint", "tab_name": "Tab name",
-           "editor_keys": "In the editor, <kbd>Tab</kbd> and <kbd>Shift</kbd>+<kbd>Tab</kbd> move to the next or previous "
-                   "control, as everywhere on the page. Indent with <kbd>Ctrl</kbd>+<kbd>]</kbd> and unindent with "
-                   "<kbd>Ctrl</kbd>+<kbd>[</kbd> (<kbd>Enter</kbd> keeps the indentation, <kbd>Shift</kbd>+"
-                   "<kbd>Ctrl</kbd>+<kbd>F</kbd> formats the whole query); <kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs "
-                   "it, <kbd>Esc</kbd> leaves the editor. On a Mac, <kbd>Cmd</kbd>+<kbd>]</kbd> and <kbd>Cmd</kbd>+"
-                   "<kbd>[</kbd> indent."},
+           "editor_keys": (
+               "In the editor, <kbd>Tab</kbd> and <kbd>Shift</kbd>+<kbd>Tab</kbd> move to the next or previous "
+               "control, as everywhere on the page. Indent with <kbd>Ctrl</kbd>+<kbd>]</kbd> and unindent with "
+               "<kbd>Ctrl</kbd>+<kbd>[</kbd> (<kbd>Enter</kbd> keeps the indentation, <kbd>Shift</kbd>+<kbd>Ctrl</kbd>+"
+               "<kbd>F</kbd> formats the whole query); <kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs it, <kbd>Esc</kbd> "
+               "leaves the editor. On a Mac, <kbd>Cmd</kbd>+<kbd>]</kbd> and <kbd>Cmd</kbd>+<kbd>[</kbd> indent.")},
     "tr": {"language": "dil", "search_label": "Adla bul", "search": "Ara", "about": "veri hakkında",
            "query_page": "Sorgu", "ontology": "Ontoloji", "downloads": "İndirmeler", "void": "VoID tanımı",
            "service": "SPARQL hizmet tanımı", "licence": "Lisans ve atıf",
@@ -96,12 +96,12 @@ WORDS = {
            "format": "Sonuç biçimi", "run": "Çalıştır", "examples": "Örnek sorgular",
            "results": "Adı eşleşenler", "nothing": "Bir şey bulunamadı.",
            "editor": "SPARQL sorgusu", "endpoint": "SPARQL uç noktası", "tab_name": "Sekme adı",
-           "editor_keys": "Düzenleyicide <kbd>Tab</kbd> ve <kbd>Shift</kbd>+<kbd>Tab</kbd>, sayfanın her yerinde olduğu "
-                   "gibi sonraki ya da önceki denetime geçer. Girintiyi <kbd>Ctrl</kbd>+<kbd>]</kbd> artırır, "
-                   "<kbd>Ctrl</kbd>+<kbd>[</kbd> azaltır (<kbd>Enter</kbd> girintiyi korur, <kbd>Shift</kbd>+"
-                   "<kbd>Ctrl</kbd>+<kbd>F</kbd> tüm sorguyu biçimlendirir); <kbd>Ctrl</kbd>+<kbd>Enter</kbd> "
-                   "sorguyu çalıştırır, <kbd>Esc</kbd> düzenleyiciden çıkar. Mac'te girinti için "
-                   "<kbd>Cmd</kbd>+<kbd>]</kbd> ve <kbd>Cmd</kbd>+<kbd>[</kbd>."},
+           "editor_keys": (
+               "Düzenleyicide <kbd>Tab</kbd> ve <kbd>Shift</kbd>+<kbd>Tab</kbd>, sayfanın her yerinde olduğu gibi "
+               "sonraki ya da önceki denetime geçer. Girintiyi <kbd>Ctrl</kbd>+<kbd>]</kbd> artırır, <kbd>Ctrl</kbd>+"
+               "<kbd>[</kbd> azaltır (<kbd>Enter</kbd> girintiyi korur, <kbd>Shift</kbd>+<kbd>Ctrl</kbd>+"
+               "<kbd>F</kbd> tüm sorguyu biçimlendirir); <kbd>Ctrl</kbd>+<kbd>Enter</kbd> sorguyu çalıştırır, <kbd>Esc</kbd> "
+               "düzenleyiciden çıkar. Mac'te girinti için <kbd>Cmd</kbd>+<kbd>]</kbd> ve <kbd>Cmd</kbd>+<kbd>[</kbd>.")},
 }
 
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
