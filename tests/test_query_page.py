@@ -18,7 +18,7 @@ import pytest
 from kg.config import Config
 from kg.query.examples import QUERIES_DIR
 from kg.server import create_app, search, services, static
-from kg.server.pages import querypage
+from kg.server.pages import querypage, querypage_html
 from kg.store.embedded import EmbeddedStore, memory_store
 from kg.vocab import BASE, PREFIXES, RDFS, SKOS
 
@@ -237,6 +237,10 @@ def test_home_in_turkish_and_english(client):
     en = client.get("/", headers={"Accept-Language": "en"})
     assert '<html lang="tr">' in tr.get_data(as_text=True) and tr.headers["Content-Language"] == "tr"
     assert '<html lang="en">' in en.get_data(as_text=True) and en.headers["Content-Language"] == "en"
+    for page, lang in ((tr, "tr"), (en, "en")):          # the editor's keys, shown by the script (hidden without it)
+        html = page.get_data(as_text=True)
+        assert '<p id="editor-keys" class="keys" hidden>' in html and "<kbd>Ctrl</kbd>+<kbd>]</kbd>" in html
+        assert querypage_html.WORDS[lang]["editor_keys"] in html
     switched = client.get("/?lang=tr", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="tr">' in switched and 'href="?lang=en"' in switched
 

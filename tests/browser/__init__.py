@@ -6,4 +6,6 @@ tests/conftest.py (rootless conftests all share that name, and the suite imports
 To cover a new page, add its name to places.NAMES and its path (and final status) to places.places(): it is then
 loaded, walked with Tab and checked by axe-core like the others. For anything interactive, a test takes the `tab`
 fixture (browse.Tab: tab.open(path), tab.page, tab.server.select(query) for the expectation), which fails the
-test on any request to another host and on any console or page error."""
+test on any request to another host and on any console or page error. On the query page, yasgui.py runs the
+active tab's query and reads YASGUI's results table back as SPARQL JSON terms, to compare with
+tab.server.solutions(query)."""

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterator
 
+import pyoxigraph as ox
+
 from conftest import start_kg_serve, stop
 
 PREFIXES = """PREFIX casd: <https://w3id.org/casd/ontology#>
@@ -37,11 +39,26 @@ class Served:
 
     def select(self, query: str) -> list[dict[str, str]]:
         """A SELECT over the served graph (the casd and rdfs prefixes declared): each solution's values as text."""
-        request = urllib.request.Request(self.url("/sparql?" + urllib.parse.urlencode({"query": PREFIXES + query})),
-                                         headers={"Accept": "application/sparql-results+json"})
+        _, rows = self.solutions(PREFIXES + query)
+        return [{name: term["value"] for name, term in row.items()} for row in rows]
+
+    def answer(self, query: str, accept: str) -> bytes:
+        """The endpoint's answer to a query as written, in the format asked for."""
+        request = urllib.request.Request(self.url("/sparql?" + urllib.parse.urlencode({"query": query})),
+                                         headers={"Accept": accept})
         with urllib.request.urlopen(request, timeout=60) as response:
-            answer = json.load(response)
-        return [{name: term["value"] for name, term in row.items()} for row in answer["results"]["bindings"]]
+            body: bytes = response.read()
+        return body
+
+    def solutions(self, query: str) -> tuple[list[str], list[dict[str, dict[str, str]]]]:
+        """A SELECT as written (what a page sends): its variables and its solutions in SPARQL JSON terms."""
+        answer = json.loads(self.answer(query, "application/sparql-results+json"))
+        return answer["head"]["vars"], answer["results"]["bindings"]
+
+    def triples(self, query: str) -> list[ox.Triple]:
+        """A DESCRIBE or CONSTRUCT as written: its triples."""
+        body = self.answer(query, "application/n-triples")
+        return [quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
 
     def local(self, iri: str) -> str:
         """The server path of an IRI under https://w3id.org/casd/."""

@@ -27,6 +27,15 @@
   Yasqe.defaults.createShortLink = undefined;     // no link-shortening service
   Yasqe.defaults.value = CONFIG.defaultQuery;
   Yasqe.defaults.collapsePrefixesOnLoad = true;
+  // No keyboard trap (WCAG 2.1.2): Tab and Shift-Tab leave the editor as they leave any field. CodeMirror's
+  // Ctrl-] and Ctrl-[ (Cmd-] and Cmd-[ on a Mac) indent and Enter keeps the indentation; the page's hint
+  // (#editor-keys) says so.
+  Yasqe.defaults.extraKeys = Object.assign({}, Yasqe.defaults.extraKeys, { Tab: false, "Shift-Tab": false });
+  // The editor grows with its query instead of scrolling inside a fixed height: a region that scrolls must be
+  // reachable by keyboard (WCAG 2.1.1), and CodeMirror's scroller is not (its text field sits outside it).
+  Yasqe.defaults.editorHeight = "auto";
+  Yasqe.defaults.resizeable = false;
+  Yasqe.defaults.viewportMargin = Infinity;
 
   const yasgui = new Yasgui(slot, {
     requestConfig: { endpoint: endpoint, method: "POST" },
@@ -41,6 +50,8 @@
     autofocus: false,
     yasqe: { value: CONFIG.defaultQuery },
   });
+
+  accessible(yasgui, slot);
 
   const byName = new Map(CONFIG.examples.map((example) => [example.name, example]));
 
@@ -67,5 +78,46 @@
   const asked = new URLSearchParams(window.location.search);
   if (asked.has("example") && !asked.has("query")) {
     openExample(asked.get("example"));
+  }
+
+  // What YASGUI's markup lacks for assistive technology, added after it draws (and again whenever it draws more:
+  // a new tab, a results table): names for its text fields, and a tab list that holds only tabs.
+  function accessible(yasgui, slot) {
+    const names = slot.dataset;
+    const hint = document.getElementById("editor-keys");
+    if (hint) {
+      hint.hidden = false;                          // the keys only matter where the editor is
+    }
+    const label = () => {
+      for (const area of slot.querySelectorAll(".CodeMirror textarea:not([aria-label])")) {
+        area.setAttribute("aria-label", names.editorLabel);
+        if (hint) {
+          area.setAttribute("aria-describedby", hint.id);
+        }
+      }
+      for (const input of slot.querySelectorAll("input.autocomplete:not([aria-label])")) {
+        input.setAttribute("aria-label", names.endpointLabel);
+      }
+      for (const input of slot.querySelectorAll(".tabsList .tab input:not([aria-label])")) {
+        input.setAttribute("aria-label", names.tabNameLabel);
+      }
+      for (const select of slot.querySelectorAll(".pageSizeWrapper select:not([aria-label])")) {
+        const shown = select.parentNode.querySelector(".pageSizerLabel");   // "Page size:", not tied to it
+        select.setAttribute("aria-label", shown ? shown.textContent.replace(/:\s*$/, "").trim() : "");
+      }
+    };
+    label();
+    new MutationObserver(label).observe(slot, { childList: true, subtree: true });
+    // A tablist may hold only tabs: YASGUI's "+" button moves next to it, and YASGUI adds new tabs at the end of
+    // the list instead of before that button (its drawTab inserts before addTabEl, or at the end when null).
+    const tabs = yasgui.tabElements;
+    const list = tabs && tabs._tabsListEl;
+    if (list && tabs.addTabEl && tabs.addTabEl.parentNode === list) {
+      const bar = document.createElement("div");
+      bar.className = "casd-tabsbar";
+      list.before(bar);
+      bar.append(list, tabs.addTabEl);
+      tabs.addTabEl = null;
+    }
   }
 })();

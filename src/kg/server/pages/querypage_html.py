@@ -41,7 +41,9 @@ _FOOTER = """<footer><nav aria-label="{{ t.about }}"><ul>
 HOME = _HEAD + """<main>
 <h1>{{ title }}</h1>
 <p>{{ t.intro }}</p>
-<div id="yasgui" class="yasgui-slot"></div>
+<p id="editor-keys" class="keys" hidden>{{ t.editor_keys|safe }}</p>
+<div id="yasgui" class="yasgui-slot" data-editor-label="{{ t.editor }}" data-endpoint-label="{{ t.endpoint }}"
+     data-tab-name-label="{{ t.tab_name }}"></div>
 <noscript><form class="plain" action="{{ root }}/sparql" method="get">
 <p>{{ t.noscript }}</p>
 <label for="query">SPARQL</label>
@@ -77,7 +79,14 @@ WORDS = {
            "intro": "Ask the graph of Central Asian summit diplomacy in SPARQL, or start from an example below.",
            "noscript": "The editor needs JavaScript; this form sends the query to the endpoint as it is.",
            "format": "Results as", "run": "Run", "examples": "Example queries",
-           "results": "Names matching", "nothing": "Nothing found."},
+           "results": "Names matching", "nothing": "Nothing found.",
+           "editor": "SPARQL query", "endpoint": "SPARQL endpoint", "tab_name": "Tab name",
+           "editor_keys": (
+               "In the editor, <kbd>Tab</kbd> and <kbd>Shift</kbd>+<kbd>Tab</kbd> move to the next or previous "
+               "control, as everywhere on the page. Indent with <kbd>Ctrl</kbd>+<kbd>]</kbd> and unindent with "
+               "<kbd>Ctrl</kbd>+<kbd>[</kbd> (<kbd>Enter</kbd> keeps the indentation, <kbd>Shift</kbd>+<kbd>Ctrl</kbd>+"
+               "<kbd>F</kbd> formats the whole query); <kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs it, <kbd>Esc</kbd> "
+               "leaves the editor. On a Mac, <kbd>Cmd</kbd>+<kbd>]</kbd> and <kbd>Cmd</kbd>+<kbd>[</kbd> indent.")},
     "tr": {"language": "dil", "search_label": "Adla bul", "search": "Ara", "about": "veri hakkında",
            "query_page": "Sorgu", "ontology": "Ontoloji", "downloads": "İndirmeler", "void": "VoID tanımı",
            "service": "SPARQL hizmet tanımı", "licence": "Lisans ve atıf",
@@ -85,7 +94,14 @@ WORDS = {
            "intro": "Orta Asya zirve diplomasisi çizgesini SPARQL ile sorgulayın ya da aşağıdaki bir örnekle başlayın.",
            "noscript": "Düzenleyici JavaScript gerektirir; bu form sorguyu uç noktaya olduğu gibi gönderir.",
            "format": "Sonuç biçimi", "run": "Çalıştır", "examples": "Örnek sorgular",
-           "results": "Adı eşleşenler", "nothing": "Bir şey bulunamadı."},
+           "results": "Adı eşleşenler", "nothing": "Bir şey bulunamadı.",
+           "editor": "SPARQL sorgusu", "endpoint": "SPARQL uç noktası", "tab_name": "Sekme adı",
+           "editor_keys": (
+               "Düzenleyicide <kbd>Tab</kbd> ve <kbd>Shift</kbd>+<kbd>Tab</kbd>, sayfanın her yerinde olduğu gibi "
+               "sonraki ya da önceki denetime geçer. Girintiyi <kbd>Ctrl</kbd>+<kbd>]</kbd> artırır, <kbd>Ctrl</kbd>+"
+               "<kbd>[</kbd> azaltır (<kbd>Enter</kbd> girintiyi korur, <kbd>Shift</kbd>+<kbd>Ctrl</kbd>+"
+               "<kbd>F</kbd> tüm sorguyu biçimlendirir); <kbd>Ctrl</kbd>+<kbd>Enter</kbd> sorguyu çalıştırır, <kbd>Esc</kbd> "
+               "düzenleyiciden çıkar. Mac'te girinti için <kbd>Cmd</kbd>+<kbd>]</kbd> ve <kbd>Cmd</kbd>+<kbd>[</kbd>.")},
 }
 
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
