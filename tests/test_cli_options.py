@@ -16,7 +16,7 @@ from kg.config import Config, option
 # Config fields that are deliberately not `kg serve` options; a new field must either get option(...) metadata or
 # be listed here, so a limit cannot be added without its flag by accident.
 NOT_OPTIONS = {"root", "build_dir", "reason", "max_query_length", "max_upload_bytes",
-               "wikidata_api", "wikidata_sparql", "wikidata_cache"}
+               "wikidata_api", "wikidata_sparql", "wikidata_cache", "doc_cache"}
 
 
 def _serve_parser() -> argparse.ArgumentParser:
