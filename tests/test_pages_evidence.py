@@ -411,3 +411,16 @@ def test_a_source_page_without_its_text_file_lists_its_quotes(store, tmp_path):
     quotes = select(store, QUOTES_IN.format(text=BASE + "document/avim-blog-50-text"))
     assert "The text file is not on this server." in html and not parsed.marked and parsed.div_text == ""
     assert html.count("Not marked in the text: no text") == len({q["q"] for q in quotes}) > 0
+
+
+def test_the_description_under_the_title_is_in_the_pages_language(client, store):
+    """An IRI with an rdfs:comment in each language shows the one of the page's language under its name."""
+    rows = select(store, """SELECT ?s ?tr ?en WHERE { ?s rdfs:comment ?tr, ?en
+        FILTER(LANG(?tr) = "tr" && LANG(?en) = "en" && STRSTARTS(STR(?s), "https://w3id.org/casd/person/")) }
+        ORDER BY ?s LIMIT 1""")
+    assert rows, "no person with a comment in both languages"
+    row = rows[0]
+    for lang in ("tr", "en"):
+        html = page(client, "/page/" + local(row["s"]), lang)
+        after_title = html[html.index("</h1>"):html.index("<code>")]
+        assert f'<p class="description">{escape(row[lang])}</p>' in after_title, (lang, after_title)

@@ -13,10 +13,11 @@ from kg.server.pages import deref, evidence, links, pagecache, querylinks, secti
 from kg.server.pages.terms import Row as Grouped, Shown, group, labels, language, pick, show
 from kg.server.reply import Reply
 from kg.server.services import Services, services
-from kg.vocab import BASE, CASD, DCTERMS, GRAPH_INFERRED, GRAPH_ONTOLOGY, OA, ONTOLOGY_IRI, OWL, RDF_TYPE, RDFS, compact
+from kg.vocab import BASE, CASD, DCTERMS, SCHEMA, SKOS, GRAPH_INFERRED, GRAPH_ONTOLOGY, OA, ONTOLOGY_IRI, OWL, RDF_TYPE, RDFS, compact
 
 PAGE_SIZE = 50                       # incoming links per page
 LABELS = (str(RDFS.label),)          # predicates whose values name a node
+DESCRIPTIONS = (str(RDFS.comment), str(SCHEMA.description), str(SKOS.definition))   # … and describe it
 SAME_AS = str(OWL.sameAs)
 IDENTIFIER = str(DCTERMS.identifier)  # a source text's file (data/sources/…): its page is the source page
 QUOTE, HAS_SOURCE = str(CASD.Quote), str(OA.hasSource)   # a quote's page links to its passage
@@ -51,9 +52,11 @@ def _made(parts: Services, local: str, lang: str, base: str) -> Reply:
     outgoing = group(parts.store.query(f"""SELECT ?p ?o ?pl ?ol WHERE {{ {iri} ?p ?o
         OPTIONAL {{ ?p <{RDFS.label}> ?pl }} OPTIONAL {{ ?o <{RDFS.label}> ?ol }} }} ORDER BY ?p ?o"""), ("p", "o"), ("pl", "ol"))
     own = [o for (p, o), _ in outgoing if p.value in LABELS and isinstance(o, ox.Literal)]
+    said = [o for (p, o), _ in outgoing if p.value in DESCRIPTIONS and isinstance(o, ox.Literal)]
     types = {o.value for (p, o), _ in outgoing if p.value == RDF_TYPE}
     common = {"lang": lang, "languages": views.LANGUAGES, "t": views.WORDS[lang], "iri": iri.value,
-              "title": pick(own, lang) or compact(iri.value), "version": ops.dataset_version(parts),
+              "title": pick(own, lang) or compact(iri.value), "description": pick(said, lang),
+              "version": ops.dataset_version(parts),
               "downloads": [(f.name, links.data_url(base, local, f)) for f in links.DOCUMENT_FORMATS],
               "queries": querylinks.for_page(base, iri.value, sections.SUMMIT in types)}
     identifier = next((o.value for (p, o), _ in outgoing if p.value == IDENTIFIER and isinstance(o, ox.Literal)), None)
