@@ -208,3 +208,16 @@ def test_the_index_follows_the_store_version(tmp_path):
     assert index_for(store, tmp_path) is index_for(store, tmp_path)
     store.update(f'INSERT DATA {{ <{R}place/bishkek> <{RDFS.label}> "Bişkek"@tr }}')
     assert [h.iri for h in index_for(store, tmp_path).search("BİŞKEK")] == [R + "place/bishkek"]
+
+
+def test_source_texts_are_read_only_under_the_sources_folder(tmp_path):
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "a.txt").write_text("Kırgızistan'da bir toplantı", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("Kırgızistan gizli", encoding="utf-8")
+    store = EmbeddedStore(ox.Store())
+    ident = "http://purl.org/dc/terms/identifier"
+    store.update(f'''INSERT DATA {{ <{R}document/a> <{ident}> "data/sources/a.txt" ; <{RDFS.label}> "A"@en .
+        <{R}document/b> <{ident}> "data/sources/../secret.txt" . <{R}document/c> <{ident}> "data/sources/none.txt" }}''')
+    hits = index_for(store, tmp_path / "sources").search("kirgizistan")
+    assert [(h.iri, h.kind, h.label) for h in hits] == [(R + "document/a", "source", "A")]
+    assert [text for text, marked in hits[0].snippet if marked] == ["Kırgızistan"]
