@@ -27,7 +27,7 @@ EXACT_BONUS = 100.0         # added to an entity's score when its label is the q
 LABEL_WEIGHT, STEM_WEIGHT = 1.0, 0.5   # bm25 weights of the folded column and the stem column
 KIND_ORDER = ("source", "entity", "quote")   # the order of the rows (a few long texts first)
 GROUPS = (("source", "entity"), ("quote",))   # kinds ranked by one statement each (bm25 reads the index once for each)
-MAX_RANKED = 2500           # matches of one group ranked by bm25, at most (~1 µs each, ~3 ms at 1M triples)
+MAX_RANKED = 1000           # matches of one group ranked by bm25, at most (~1 µs each after ~1 ms of set-up)
 MAX_CACHED = 4              # indexes kept by index_for (one per store and sources folder)
 
 SCHEMA = """
