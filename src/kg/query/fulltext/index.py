@@ -4,6 +4,8 @@ per data version (`index_for`)."""
 from __future__ import annotations
 
 import heapq
+import itertools
+import json
 import sqlite3
 import threading
 import time
@@ -22,6 +24,7 @@ __all__ = ["Hit", "Index", "SearchRefused", "SearchTimeout", "build", "index_for
 
 MAX_HITS = 1000             # hits of one search, at most
 REMOTE_SECONDS = 60.0       # a remote store's index is rebuilt after this many seconds (its writes are not seen)
+LOOKUP_BATCH = 20           # ranked rows whose entries are read in one statement, at least
 PROGRESS_STEPS = 1000       # SQLite instructions between two looks at the deadline
 EXACT_BONUS = 100.0         # added to an entity's score when its label is the query's words exactly
 LABEL_WEIGHT, STEM_WEIGHT = 1.0, 0.5   # bm25 weights of the folded column and the stem column
@@ -129,16 +132,20 @@ class Index:
 
     def _hits(self, ranked: Iterable[tuple[float, int]], marker: snippet.Marker, limit: int,
               deadline: float | None) -> list[Hit]:
+        """The first `limit` distinct IRIs of the ranked rows, with their snippets (rows read LOOKUP_BATCH at once)."""
         hits: dict[str, Hit] = {}
-        for score, rowid in ranked:
-            if len(hits) >= limit:
-                break
+        ranked = iter(ranked)
+        while len(hits) < limit and (batch := list(itertools.islice(ranked, max(limit - len(hits), LOOKUP_BATCH)))):
             if deadline is not None and time.monotonic() > deadline:
                 raise sqlite3.OperationalError("interrupted")
-            row = self._db.execute("SELECT iri, kind, label, lang, body, prefix, suffix FROM entry WHERE id = ?",
-                                   (rowid,)).fetchone()
-            if row[0] not in hits:
-                hits[row[0]] = _hit(row, marker, score)
+            ids = [rowid for _, rowid in batch]
+            rows = {row[0]: row[1:] for row in self._db.execute(
+                "SELECT id, iri, kind, label, lang, body, prefix, suffix FROM entry WHERE id IN (SELECT value FROM "
+                "json_each(?))", (json.dumps(ids),))}
+            for score, rowid in batch:
+                row = rows[rowid]
+                if row[0] not in hits and len(hits) < limit:
+                    hits[row[0]] = _hit(row, marker, score)
         return list(hits.values())
 
 

@@ -10,6 +10,7 @@ from kg.query.fulltext.fold import STOP_WORDS, fold_word, stem, word_spans
 
 MAX_QUERY_CHARS = 200       # a search query longer than this is refused
 MAX_TERMS = 16              # words and phrases of one query, beyond which it is refused
+MIN_PREFIX = 2              # a query word shorter than this matches only itself, not as a prefix
 MIN_STEM = 3                # a stem shorter than this is not used as a prefix (it would match too much)
 QUOTES = '"“”„«»'
 
@@ -73,6 +74,9 @@ def match_expression(terms: list[Term]) -> str:
             parts.append(f"(folded : ({folded}) OR stems : ({stems}))")
             continue
         w, s = term.words[0], term.stems[0]
+        if len(w) < MIN_PREFIX:                    # "k*" would read every word: one letter is a word of its own
+            parts.append(f"folded : {_q(w)}")
+            continue
         options = [f"stems : {_q(s)}"]
         if len(s) >= MIN_STEM:                     # a text word that starts with the stem ("kazakista"*) …
             options.append(f"folded : {_q(s)}*")
