@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 from kg.query.fulltext import index as fulltext_index
 from kg.query.fulltext.collect import Entry
-from kg.query.fulltext.fold import STOP_WORDS, fold, stem, words
+from kg.query.fulltext.fold import STOP_WORDS, fold, kept_words, stem, word_spans, words
 from kg.query.fulltext.index import (MAX_HITS, MAX_QUERY_CHARS, Index, SearchRefused, SearchTimeout, build,
                                      index_for)
 from kg.store.embedded import EmbeddedStore
@@ -64,6 +64,15 @@ def test_folding_turkish_i_both_ways_circumflexes_and_apostrophes():
     # the stemmer needs the Turkish lower case (vowel harmony): "KIRGIZLARI" lowered the English way keeps "lar"
     assert stem("KIRGIZLARI") == stem("kırgızları") == "kirgiz" and stem("IŞIKLARI") == "isik"
     assert all(fold(w) == w for w in STOP_WORDS)
+
+
+def test_the_index_and_the_snippets_keep_the_same_words():
+    # kept_words (the index's and the query's) and word_spans (the snippets') must agree, on every source text
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SOURCES.glob("*.txt"))]
+    texts.append("Kazakistan'ın O‘zbekiston'da Taşkent’teki 'alıntı' Kazakistanʼa x'y")
+    for text in texts:
+        assert kept_words(text) == [text[a:b] for a, b in word_spans(text)]
+    assert kept_words("Taşkent'te O‘zbekiston") == ["Taşkent", "O", "zbekiston"]
 
 
 def test_sqlite_unicode61_alone_gets_these_wrong():

@@ -16,7 +16,7 @@ from pathlib import Path
 from kg.errors import QueryError
 from kg.query.fulltext import snippet
 from kg.query.fulltext.collect import Entry, entries
-from kg.query.fulltext.fold import fold_word, stem, word_spans
+from kg.query.fulltext.fold import fold_word, kept_words, stem
 from kg.query.fulltext.terms import MAX_QUERY_CHARS, SearchRefused, match_expression, parse
 from kg.store.protocol import Store
 
@@ -60,13 +60,8 @@ class Hit:
 
 def columns(text: str) -> tuple[str, str]:
     """The folded words and their stems, one for one, as the two indexed columns."""
-    folded, stems = [], []
-    for start, end in word_spans(text):
-        word = text[start:end]
-        if folded_word := fold_word(word):
-            folded.append(folded_word)
-            stems.append(stem(word) or folded_word)
-    return " ".join(folded), " ".join(stems)
+    pairs = [(folded, word) for word in kept_words(text) if (folded := fold_word(word))]
+    return " ".join(f for f, _ in pairs), " ".join(stem(word) or f for f, word in pairs)
 
 
 class Index:
@@ -79,15 +74,16 @@ class Index:
         self._db.executescript(SCHEMA)
         self.ranges: dict[str, tuple[int, int]] = {}
         ordered = sorted(items, key=lambda e: (KIND_ORDER.index(e.kind), len(e.text)))
+        texts = [columns(item.text) for item in ordered]
         with self._db:
-            for rowid, item in enumerate(ordered, 1):
-                folded, stems = columns(item.text)
-                self._db.execute(
-                    "INSERT INTO entry(id, iri, kind, label, lang, key, body, prefix, suffix) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (rowid, item.iri, item.kind, item.label, item.lang, folded if item.kind == "entity" else "",
-                     item.text, item.prefix, item.suffix))
-                self._db.execute("INSERT INTO fts(rowid, folded, stems) VALUES (?,?,?)", (rowid, folded, stems))
-                self.ranges[item.kind] = (self.ranges.get(item.kind, (rowid, rowid))[0], rowid)
+            self._db.executemany(
+                "INSERT INTO entry(id, iri, kind, label, lang, key, body, prefix, suffix) VALUES (?,?,?,?,?,?,?,?,?)",
+                ((rowid, e.iri, e.kind, e.label, e.lang, folded if e.kind == "entity" else "", e.text, e.prefix,
+                  e.suffix) for rowid, (e, (folded, _)) in enumerate(zip(ordered, texts), 1)))
+            self._db.executemany("INSERT INTO fts(rowid, folded, stems) VALUES (?,?,?)",
+                                 ((rowid, folded, stems) for rowid, (folded, stems) in enumerate(texts, 1)))
+        for rowid, item in enumerate(ordered, 1):
+            self.ranges[item.kind] = (self.ranges.get(item.kind, (rowid, rowid))[0], rowid)
         self.size = len(ordered)
 
     def search(self, q: str, limit: int = MAX_HITS, kinds: frozenset[str] | None = None,

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from kg.errors import QueryError
-from kg.query.fulltext.fold import STOP_WORDS, fold_word, stem, word_spans
+from kg.query.fulltext.fold import STOP_WORDS, fold_word, kept_words, stem
 
 MAX_QUERY_CHARS = 200       # a search query longer than this is refused
 MAX_TERMS = 16              # words and phrases of one query, beyond which it is refused
@@ -41,7 +41,7 @@ def parse(q: str) -> list[Term]:
         pieces[-2:] = [pieces[-2] + " " + pieces[-1]]
     terms: list[Term] = []
     for i, piece in enumerate(pieces):
-        originals = [piece[start:end] for start, end in word_spans(piece)]
+        originals = kept_words(piece)
         found = [(fold_word(word), stem(word)) for word in originals]      # stemmed as typed (ı, ş, ğ matter)
         if i % 2 == 1 and len(found) > 1:
             terms.append(Term(tuple(w for w, _ in found), tuple(s for _, s in found), True))
