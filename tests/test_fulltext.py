@@ -232,3 +232,25 @@ def test_source_texts_are_read_only_under_the_sources_folder(tmp_path):
     hits = index_for(store, tmp_path / "sources").search("kirgizistan")
     assert [(h.iri, h.kind, h.label) for h in hits] == [(R + "document/a", "source", "A")]
     assert [text for text, marked in hits[0].snippet if marked] == ["Kırgızistan"]
+
+
+class Unversioned:
+    """A store whose data can change without our knowing (as a remote one): no version."""
+
+    version = None
+
+    def __init__(self, inner: EmbeddedStore):
+        self.inner = inner
+
+    def query(self, text: str, **kwargs):
+        return self.inner.query(text, **kwargs)
+
+
+def test_a_store_without_version_is_indexed_again_after_remote_seconds(tmp_path, monkeypatch):
+    inner = EmbeddedStore(ox.Store())
+    store = Unversioned(inner)
+    first = index_for(store, tmp_path)
+    inner.update(f'INSERT DATA {{ <{R}place/osh> <{RDFS.label}> "Oş"@tr }}')
+    assert index_for(store, tmp_path) is first and first.search("oş") == []     # within REMOTE_SECONDS: kept
+    monkeypatch.setattr(fulltext_index, "REMOTE_SECONDS", 0.0)
+    assert [h.iri for h in index_for(store, tmp_path).search("OŞ")] == [R + "place/osh"]
