@@ -30,7 +30,8 @@ EXACT_BONUS = 100.0         # added to an entity's score when its label is the q
 LABEL_WEIGHT, STEM_WEIGHT = 1.0, 0.5   # bm25 weights of the folded column and the stem column
 KIND_ORDER = ("source", "entity", "quote")   # the order of the rows (a few long texts first)
 GROUPS = (("source", "entity"), ("quote",))   # kinds ranked by one statement each (bm25 reads the index once for each)
-MAX_RANKED = 1000           # matches of one group ranked by bm25, at most (~1 µs each after ~1 ms of set-up)
+MAX_RANKED = 500            # matches of one group ranked by bm25 (or `limit`, if more): ~1 µs each after ~1 ms of
+                            # set-up; at 1M triples the top 20 of bench/search.py's queries are the same as with 1000
 MAX_CACHED = 4              # indexes kept by index_for (one per store and sources folder)
 
 SCHEMA = """
@@ -101,7 +102,7 @@ class Index:
             if deadline is not None:
                 self._db.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_STEPS)
             try:
-                ranked = [self._ranked(expression, [kind for kind in group if kind in wanted])
+                ranked = [self._ranked(expression, [kind for kind in group if kind in wanted], max(MAX_RANKED, limit))
                           for group in GROUPS if any(kind in wanted for kind in group)]
                 exact = [r[0] for r in self._db.execute("SELECT id FROM entry WHERE key = ? AND kind = 'entity'",
                                                         (key,))] if "entity" in wanted else []
@@ -116,12 +117,12 @@ class Index:
             finally:
                 self._db.set_progress_handler(None, 0)
 
-    def _ranked(self, expression: str, kinds: list[str]) -> list[tuple[float, int]]:
-        """(score, rowid) of the matches of kinds whose rows are contiguous, best first; if more than MAX_RANKED
-        match, the first MAX_RANKED by rowid (the shortest texts, which bm25 favours) are ranked."""
+    def _ranked(self, expression: str, kinds: list[str], most: int) -> list[tuple[float, int]]:
+        """(score, rowid) of the matches of kinds whose rows are contiguous, best first; if more than `most`
+        match, the first `most` by rowid (the shortest texts, which bm25 favours) are ranked."""
         low, high = self.ranges[kinds[0]][0], self.ranges[kinds[-1]][1]
         cut = self._db.execute("SELECT rowid FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT 1 OFFSET ?",
-                               (expression, low, high, MAX_RANKED - 1)).fetchone()
+                               (expression, low, high, most - 1)).fetchone()
         return self._db.execute(
             "SELECT -bm25(fts, ?, ?) AS score, rowid FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ? "
             "ORDER BY score DESC", (LABEL_WEIGHT, STEM_WEIGHT, expression, low, cut[0] if cut else high)).fetchall()
