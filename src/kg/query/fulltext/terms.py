@@ -30,7 +30,7 @@ class Term:
 
 def parse(q: str) -> list[Term]:
     """The terms of a query: words, and "phrases" between double quotes; stray quotes and FTS5 syntax are plain
-    text here (a trailing * is the same as none: every word is matched as a prefix)."""
+    text here (a trailing * changes nothing: every word of MIN_PREFIX letters or more is matched as a prefix)."""
     if not q.strip():
         raise SearchRefused("empty search: type one or more words")
     if len(q) > MAX_QUERY_CHARS:
