@@ -3,6 +3,9 @@ and stems on both sides (`fold`), queried by words, prefixes and phrases (`terms
 per data version (`index_for`)."""
 from __future__ import annotations
 
+import heapq
+import itertools
+import json
 import sqlite3
 import threading
 import time
@@ -13,29 +16,31 @@ from pathlib import Path
 from kg.errors import QueryError
 from kg.query.fulltext import snippet
 from kg.query.fulltext.collect import Entry, entries
-from kg.query.fulltext.fold import fold_word, spans, stem
-from kg.query.fulltext.terms import MAX_QUERY_CHARS, SearchRefused, Term, match_expression, parse
+from kg.query.fulltext.fold import fold_word, kept_words, stem
+from kg.query.fulltext.terms import MAX_QUERY_CHARS, SearchRefused, match_expression, parse
 from kg.store.protocol import Store
 
 __all__ = ["Hit", "Index", "SearchRefused", "SearchTimeout", "build", "index_for", "MAX_HITS", "MAX_QUERY_CHARS"]
 
 MAX_HITS = 1000             # hits of one search, at most
 REMOTE_SECONDS = 60.0       # a remote store's index is rebuilt after this many seconds (its writes are not seen)
+LOOKUP_BATCH = 20           # ranked rows whose entries are read in one statement, at least
 PROGRESS_STEPS = 1000       # SQLite instructions between two looks at the deadline
 EXACT_BONUS = 100.0         # added to an entity's score when its label is the query's words exactly
 LABEL_WEIGHT, STEM_WEIGHT = 1.0, 0.5   # bm25 weights of the folded column and the stem column
-KINDS = frozenset({"entity", "quote", "source"})
+KIND_ORDER = ("source", "entity", "quote")   # the order of the rows (a few long texts first)
+GROUPS = (("source", "entity"), ("quote",))   # kinds ranked by one statement each (bm25 reads the index once for each)
+MAX_RANKED = 500            # matches of one group ranked by bm25 (or `limit`, if more): ~1 µs each after ~1 ms of
+                            # set-up; at 1M triples the top 20 of bench/search.py's queries are the same as with 1000
 MAX_CACHED = 4              # indexes kept by index_for (one per store and sources folder)
 
 SCHEMA = """
 CREATE TABLE entry(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL, lang TEXT,
                    key TEXT NOT NULL, body TEXT NOT NULL, prefix TEXT NOT NULL, suffix TEXT NOT NULL);
-CREATE INDEX entry_key ON entry(key, kind);
+CREATE INDEX entry_key ON entry(key, kind);  -- an entity's folded label, for exact matches
 CREATE VIRTUAL TABLE fts USING fts5(folded, stems, content='', tokenize='unicode61 remove_diacritics 0',
                                     prefix='2 3 4');
 """
-SELECT = """SELECT e.id, e.iri, e.kind, e.label, e.lang, e.body, e.prefix, e.suffix, -bm25(fts, ?, ?) AS score
-            FROM fts JOIN entry e ON e.id = fts.rowid WHERE fts MATCH ? {where} ORDER BY score DESC"""
 
 
 class SearchTimeout(QueryError):
@@ -56,36 +61,31 @@ class Hit:
 
 def columns(text: str) -> tuple[str, str]:
     """The folded words and their stems, one for one, as the two indexed columns."""
-    folded, stems = [], []
-    for start, end in spans(text):
-        word = text[start:end]
-        if folded_word := fold_word(word):
-            folded.append(folded_word)
-            stems.append(stem(word) or folded_word)
-    return " ".join(folded), " ".join(stems)
+    pairs = [(folded, word) for word in kept_words(text) if (folded := fold_word(word))]
+    return " ".join(f for f, _ in pairs), " ".join(stem(word) or f for f, word in pairs)
 
 
 class Index:
-    """An SQLite FTS5 database in memory; one connection, used behind a lock by any thread."""
+    """An SQLite FTS5 database in memory; one connection, used behind a lock by any thread. Rows are numbered by
+    kind (KIND_ORDER) and, within a kind, shortest text first, so that each kind is one range of rowids."""
 
     def __init__(self, items: Iterable[Entry] = ()):
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._lock = threading.Lock()
         self._db.executescript(SCHEMA)
-        self.size = 0
-        self.add(items)
-
-    def add(self, items: Iterable[Entry]) -> None:
-        """Index more entries."""
-        with self._lock, self._db:
-            for item in items:
-                folded, stems = columns(item.text)
-                cur = self._db.execute(
-                    "INSERT INTO entry(iri, kind, label, lang, key, body, prefix, suffix) VALUES (?,?,?,?,?,?,?,?)",
-                    (item.iri, item.kind, item.label, item.lang, folded if item.kind == "entity" else "",
-                     item.text, item.prefix, item.suffix))
-                self._db.execute("INSERT INTO fts(rowid, folded, stems) VALUES (?,?,?)", (cur.lastrowid, folded, stems))
-                self.size += 1
+        self.ranges: dict[str, tuple[int, int]] = {}
+        ordered = sorted(items, key=lambda e: (KIND_ORDER.index(e.kind), len(e.text)))
+        texts = [columns(item.text) for item in ordered]
+        with self._db:
+            self._db.executemany(
+                "INSERT INTO entry(id, iri, kind, label, lang, key, body, prefix, suffix) VALUES (?,?,?,?,?,?,?,?,?)",
+                ((rowid, e.iri, e.kind, e.label, e.lang, folded if e.kind == "entity" else "", e.text, e.prefix,
+                  e.suffix) for rowid, (e, (folded, _)) in enumerate(zip(ordered, texts), 1)))
+            self._db.executemany("INSERT INTO fts(rowid, folded, stems) VALUES (?,?,?)",
+                                 ((rowid, folded, stems) for rowid, (folded, stems) in enumerate(texts, 1)))
+        for rowid, item in enumerate(ordered, 1):
+            self.ranges[item.kind] = (self.ranges.get(item.kind, (rowid, rowid))[0], rowid)
+        self.size = len(ordered)
 
     def search(self, q: str, limit: int = MAX_HITS, kinds: frozenset[str] | None = None,
                deadline: float | None = None) -> list[Hit]:
@@ -93,19 +93,23 @@ class Index:
         past the deadline (a time.monotonic() value)."""
         terms = parse(q)
         limit = max(0, min(limit, MAX_HITS))
-        wanted = sorted(KINDS if kinds is None else kinds & KINDS)
+        wanted = [kind for kind in KIND_ORDER if kind in self.ranges and (kinds is None or kind in kinds)]
         if not limit or not wanted:
             return []
-        where = "AND e.kind IN (" + ",".join("?" * len(wanted)) + ")"
-        args = (LABEL_WEIGHT, STEM_WEIGHT, match_expression(terms), *wanted)
+        expression = match_expression(terms)
         key = " ".join(w for term in terms for w in term.words)
         with self._lock:
             if deadline is not None:
                 self._db.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_STEPS)
             try:
-                exact = self._db.execute(SELECT.format(where=where + " AND e.key = ?"), (*args, key)).fetchall()
-                cursor = self._db.execute(SELECT.format(where=where), args)
-                return self._hits(exact, cursor, terms, limit)
+                ranked = [self._ranked(expression, [kind for kind in group if kind in wanted], max(MAX_RANKED, limit))
+                          for group in GROUPS if any(kind in wanted for kind in group)]
+                exact = [r[0] for r in self._db.execute("SELECT id FROM entry WHERE key = ? AND kind = 'entity'",
+                                                        (key,))] if "entity" in wanted else []
+                scores = {rowid: score for score, rowid in ranked[0]} if exact else {}
+                best = sorted(((EXACT_BONUS + scores.get(rowid, 0.0), rowid) for rowid in exact), reverse=True)
+                merged = heapq.merge(best, *ranked, key=lambda pair: pair[0], reverse=True)
+                return self._hits(merged, snippet.Marker(terms), limit, deadline)
             except sqlite3.OperationalError as err:
                 if "interrupt" in str(err):
                     raise SearchTimeout(f"search took longer than its time limit: {q[:40]!r}") from None
@@ -113,28 +117,44 @@ class Index:
             finally:
                 self._db.set_progress_handler(None, 0)
 
-    def _hits(self, exact: list[tuple], cursor: sqlite3.Cursor, terms: list[Term], limit: int) -> list[Hit]:
+    def _ranked(self, expression: str, kinds: list[str], most: int) -> list[tuple[float, int]]:
+        """(score, rowid) of the matches of kinds whose rows are contiguous, best first; if more than `most`
+        match, the first `most` by rowid (the shortest texts, which bm25 favours) are ranked."""
+        low, high = self.ranges[kinds[0]][0], self.ranges[kinds[-1]][1]
+        cut = self._db.execute("SELECT rowid FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT 1 OFFSET ?",
+                               (expression, low, high, most - 1)).fetchone()
+        return self._db.execute(
+            "SELECT -bm25(fts, ?, ?) AS score, rowid FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ? "
+            "ORDER BY score DESC", (LABEL_WEIGHT, STEM_WEIGHT, expression, low, cut[0] if cut else high)).fetchall()
+
+    def _hits(self, ranked: Iterable[tuple[float, int]], marker: snippet.Marker, limit: int,
+              deadline: float | None) -> list[Hit]:
+        """The first `limit` distinct IRIs of the ranked rows, with their snippets (rows read LOOKUP_BATCH at once)."""
         hits: dict[str, Hit] = {}
-        for row in exact:
-            if len(hits) < limit and row[1] not in hits:
-                hits[row[1]] = _hit(row, terms, EXACT_BONUS)
-        for row in cursor:
-            if len(hits) >= limit:
-                break
-            if row[1] not in hits:
-                hits[row[1]] = _hit(row, terms, 0.0)
+        ranked = iter(ranked)
+        while len(hits) < limit and (batch := list(itertools.islice(ranked, max(limit - len(hits), LOOKUP_BATCH)))):
+            if deadline is not None and time.monotonic() > deadline:
+                raise sqlite3.OperationalError("interrupted")
+            ids = [rowid for _, rowid in batch]
+            rows = {row[0]: row[1:] for row in self._db.execute(
+                "SELECT id, iri, kind, label, lang, body, prefix, suffix FROM entry WHERE id IN (SELECT value FROM "
+                "json_each(?))", (json.dumps(ids),))}
+            for score, rowid in batch:
+                row = rows[rowid]
+                if row[0] not in hits and len(hits) < limit:
+                    hits[row[0]] = _hit(row, marker, score)
         return list(hits.values())
 
 
-def _hit(row: tuple, terms: list[Term], bonus: float) -> Hit:
-    _, iri, kind, label, lang, body, prefix, suffix, score = row
+def _hit(row: tuple, marker: snippet.Marker, score: float) -> Hit:
+    iri, kind, label, lang, body, prefix, suffix = row
     if kind == "quote":
-        pieces = snippet.quote_passage(prefix, body, suffix, terms)
+        pieces = marker.quote(prefix, body, suffix)
     elif kind == "source":
-        pieces = snippet.passage(body, terms)
+        pieces = marker.passage(body)
     else:
-        pieces = snippet.mark(body, terms)
-    return Hit(iri, kind, float(score) + bonus, label, lang, pieces)
+        pieces = marker.mark(body)
+    return Hit(iri, kind, float(score), label, lang, pieces)
 
 
 def build(store: Store, sources_root: Path) -> Index:
