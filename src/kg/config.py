@@ -110,6 +110,11 @@ class Config:
         return sorted(p for folder in folders for ext in ("*.trig", "*.ttl", "*.nq") for p in folder.glob(ext))
 
     @property
+    def sources_dir(self) -> Path:
+        """The source texts (data/sources/*.txt) that quotes point into and the full-text index reads."""
+        return self.root / "data" / "sources"
+
+    @property
     def metadata_file(self) -> Path:
         """The dataset's own recorded description (publisher, dates, rights), which its VoID carries."""
         return self.root / "metadata" / "dataset.ttl"

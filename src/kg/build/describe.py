@@ -135,10 +135,17 @@ def _distribution(g: Graph, ds: URIRef, file: Distribution) -> None:
     g.add((dist, RDFS.label, Literal(file.name)))
 
 
+SEARCH_COMMENT = ("Turkish-aware full-text search over labels, quotes and source texts: ?hit casd:search \"words\" . "
+                  "or (?hit ?score ?snippet) casd:search \"words\" . as a triple pattern of its own. Before "
+                  "evaluation it is replaced by VALUES of the hits (entities, quotes, source texts; best first; "
+                  "score xsd:double, higher is better), within the query's timeout and row limit.")
+
+
 def service_description(endpoint: str, named_graphs: list[str], writable: bool,
                         federated: bool = False) -> list[ox.Triple]:
     """A SPARQL 1.1 Service Description of the endpoint, as pyoxigraph triples, from the one format table; it
-    claims sd:BasicFederatedQuery only where SERVICE may reach some endpoint (an allow-list is configured)."""
+    claims sd:BasicFederatedQuery only where SERVICE may reach some endpoint (an allow-list is configured), and
+    the full-text search pattern (casd:search, kg.query.fulltext.rewrite) as a feature of its own."""
     from kg.query import formats
 
     sd = lambda local: ox.NamedNode(SD + local)
@@ -155,6 +162,14 @@ def service_description(endpoint: str, named_graphs: list[str], writable: bool,
         ox.Triple(default, rdf_type, sd("Graph")),
         ox.Triple(service, ox.NamedNode(str(RDFS.comment)),
                   ox.Literal("The default graph is the union of the named graphs unless the request names a dataset.")),
+    ]
+    search = ox.NamedNode(str(CASD.search))
+    triples += [
+        ox.Triple(service, sd("feature"), search),
+        ox.Triple(search, rdf_type, sd("Feature")),
+        ox.Triple(search, ox.NamedNode(str(RDFS.label)), ox.Literal("full-text search", language="en")),
+        ox.Triple(search, ox.NamedNode(str(RDFS.label)), ox.Literal("tam metin arama", language="tr")),
+        ox.Triple(search, ox.NamedNode(str(RDFS.comment)), ox.Literal(SEARCH_COMMENT, language="en")),
     ]
     if federated:
         triples.append(ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")))

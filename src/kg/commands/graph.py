@@ -13,8 +13,9 @@ from kg.config import Config
 from kg.console import Progress, out
 from kg.errors import KgError, redact
 from kg.query import examples, results
-from kg.store.embedded import open_built, query
-from kg.vocab import compact
+from kg.query.fulltext.expand import expand
+from kg.store.embedded import EmbeddedStore, open_built, query
+from kg.vocab import PREFIXES, compact
 
 DEFAULT_DATA = Path("build")
 
@@ -83,6 +84,7 @@ def query_command(args: argparse.Namespace, config: Config) -> int:
     else:
         text = args.sparql
     store = _store(args, config)
+    text = expand(text, EmbeddedStore(store), config.sources_dir, config.query_timeout, implicit=PREFIXES)
     # evaluated and rendered on a deep stack: the engine recurses, and an overflow would abort the process
     try:
         out(deepstack.call(lambda: results.render(query(store, text), args.format)))

@@ -15,6 +15,8 @@ from werkzeug.http import parse_etags
 
 from kg.query import formats
 from kg.query import guard
+from kg.query.fulltext.expand import expand
+from kg.query.fulltext.index import SearchTimeout
 from kg.sparql import nesting
 from kg.errors import QueryError
 from kg.query.executor import Answer, QueryTimeout
@@ -47,13 +49,17 @@ def base_iri(environ: Mapping) -> str:
 
 
 def vet(services: Services, text: str, base: str | None) -> tuple[str, Reply | None]:
-    """The text to evaluate (the guard may write SERVICE and LOAD targets out in full), or the error for a query
-    or update that is too long, nests too deep or would fetch from a host not allowed. Nothing is parsed yet."""
+    """The text to evaluate (its casd:search patterns answered from the full-text index, and the guard may write
+    SERVICE and LOAD targets out in full), or the error for a query or update that is too long, nests too deep,
+    searches for nothing searchable, or would fetch from a host not allowed. The engine has not parsed it yet."""
     config = services.config
     if len(text) > config.max_query_length:
         return text, responses.payload_too_large(config.max_query_length)
     try:
         nesting.check(text)
+        text = expand(text, services.store, config.sources_dir, config.query_timeout)    # casd:search → VALUES
+    except SearchTimeout as err:
+        return text, responses.error(503, str(err), Retry_After="1")
     except QueryError as err:
         return text, responses.bad_request(str(err))
     try:
