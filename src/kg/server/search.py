@@ -26,19 +26,20 @@ MAX_PAGES = -(-fulltext.MAX_HITS // PAGE_SIZE)      # the index answers at most 
 KINDS = ("entity", "quote", "source")               # the kinds of hit, in the order the page groups them
 
 # What the page shows of the hits on it: each IRI's asserted types, a quote's text and the labels of the text and
-# of its document. (A source hit is the text itself, whose page is its IRI's.)
-ABOUT = HEADER + """SELECT ?x ?t ?text ?dl ?tl WHERE {{
+# of its document, a source text's own labels (a source hit is the text itself, whose page is its IRI's).
+ABOUT = HEADER + """SELECT ?x ?t ?text ?dl ?tl ?own WHERE {{
   VALUES ?x {{ {iris} }}
   {{ GRAPH ?g {{ ?x a ?t }} FILTER (?g != <{inferred}>) }}
   UNION {{ ?x oa:hasSource ?text OPTIONAL {{ ?text rdfs:label ?tl }}
            OPTIONAL {{ ?doc casd:textFile ?text ; rdfs:label ?dl }} }}
+  UNION {{ ?x dcterms:identifier ?id ; rdfs:label ?own }}
 }}"""
 
 
 @dataclass(frozen=True)
 class Found:
-    """One hit as the pages show it: the index's hit, where it links here, an entity's type (compact) and, for a
-    quote, the name of the document it quotes."""
+    """One hit as the pages show it: the index's hit, where it links here, an entity's type (compact) and the
+    name of a quote's document, or of a source text, in the page's language."""
 
     hit: fulltext.Hit
     page: str
@@ -90,7 +91,7 @@ def _about(parts: Services, iris: list[str]) -> dict[str, dict[str, list[Any]]]:
     found: dict[str, dict[str, list[Any]]] = {}
     for row in parts.store.query(text):
         into = found.setdefault(row["x"].value, {})
-        for name in ("t", "text", "dl", "tl"):
+        for name in ("t", "text", "dl", "tl", "own"):
             term = row[name]
             if term is not None and term not in into.setdefault(name, []):
                 into[name].append(term)
@@ -104,6 +105,8 @@ def _found(hit: fulltext.Hit, about: dict[str, list[Any]], base: str, lang: str)
         document = pick(about.get("dl", []), lang) or pick(about.get("tl", []), lang)
         return Found(hit, evidence.passage(base, text, ox.NamedNode(hit.iri)) or links.href(base, hit.iri),
                      document=document)
+    if hit.kind == "source":
+        return Found(hit, links.href(base, hit.iri), document=pick(about.get("own", []), lang))
     types = {t.value for t in about.get("t", []) if isinstance(t, ox.NamedNode)}
     return Found(hit, links.href(base, hit.iri), type=_type(types) if hit.kind == "entity" and types else None)
 

@@ -79,10 +79,11 @@ SEARCH = _MARKED + _HEAD + """<main>
 <li>{% if code == "quote" %}<blockquote class="snippet"{% if hit.lang %} lang="{{ hit.lang }}"{% endif %}>\
 {{ marked(hit.snippet) }}</blockquote>
 <a href="{{ found.page }}">{{ t.passage }}{% if found.document %}: {{ found.document }}{% endif %}</a>
-{% else %}<a href="{{ found.page }}">{% if hit.lang %}<span lang="{{ hit.lang }}">{{ hit.label }}</span>\
-{% else %}{{ hit.label }}{% endif %}</a>{% if found.type %} <span class="type">{{ found.type }}</span>{% endif %}
-{% if found.passage and found.passage != hit.label %}\
-<p class="snippet"{% if hit.lang %} lang="{{ hit.lang }}"{% endif %}>{{ marked(hit.snippet) }}</p>{% endif %}
+{% else %}<a href="{{ found.page }}">{% if code == "source" and found.document %}{{ found.document }}\
+{% elif hit.lang %}<span lang="{{ hit.lang }}">{{ hit.label }}</span>{% else %}{{ hit.label }}{% endif %}</a>\
+{% if found.type %} <span class="type">{{ found.type }}</span>{% endif %}
+{% if found.passage and found.passage != hit.label %}<p class="snippet"\
+{% if hit.lang and code == "entity" %} lang="{{ hit.lang }}"{% endif %}>{{ marked(hit.snippet) }}</p>{% endif %}
 {% endif %}</li>{% endfor %}
 </ol></section>{% endfor %}
 {% if previous or next %}<nav class="pages" aria-label="{{ t.pages }}"><ul>
