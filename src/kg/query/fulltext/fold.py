@@ -16,8 +16,9 @@ import snowballstemmer
 
 APOSTROPHES = "'’‘ʼ`´"
 TURKISH_CASE = str.maketrans({"I": "ı", "İ": "i"})
-# A word: letters and digits, each possibly followed by combining marks (text that arrives decomposed, NFD).
-TOKEN = re.compile(r"(?:[^\W_][\u0300-\u036f]*)+")
+# A word: letters and digits (ʼ is a letter to Unicode, an apostrophe here), each possibly followed by combining
+# marks (text that arrives decomposed, NFD).
+TOKEN = re.compile(f"(?:[^\\W_{APOSTROPHES}][\u0300-\u036f]*)+")
 STEM_CACHE = 65536          # distinct words whose stems are kept (the graph's source texts have ~20k)
 
 # Ours, short on purpose: the function words of Turkish and English that a researcher's query carries but that do

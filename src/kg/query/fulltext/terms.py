@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from kg.errors import QueryError
-from kg.query.fulltext.fold import STOP_WORDS, stem, words
+from kg.query.fulltext.fold import STOP_WORDS, fold_word, spans, stem
 
 MAX_QUERY_CHARS = 200       # a search query longer than this is refused
 MAX_TERMS = 16              # words and phrases of one query, beyond which it is refused
@@ -48,11 +48,12 @@ def parse(q: str) -> list[Term]:
         pieces[-2:] = [pieces[-2] + " " + pieces[-1]]
     terms: list[Term] = []
     for i, piece in enumerate(pieces):
-        found = words(piece)
+        originals = [piece[start:end] for start, end in spans(piece)]
+        found = [(fold_word(word), stem(word)) for word in originals]      # stemmed as typed (ı, ş, ğ matter)
         if i % 2 == 1 and len(found) > 1:
-            terms.append(Term(tuple(found), tuple(stem(w) for w in found), True))
+            terms.append(Term(tuple(w for w, _ in found), tuple(s for _, s in found), True))
         else:
-            terms += [Term((w,), (stem(w),), False) for w in found]
+            terms += [Term((w,), (s,), False) for w, s in found]
     kept = [t for t in terms if not all(w in STOP_WORDS for w in t.words)]
     if not terms:
         raise SearchRefused("nothing to search for: type words of letters or digits")
