@@ -117,7 +117,6 @@ def test_a_suffixed_form_finds_the_name(client, store):
     assert iri in {h["iri"] for h in found(client, upper(label) + "'DA", kind="entity")}
 
 
-@pytest.mark.xfail(strict=True, reason="the alias \"Sadyr Zhaparov\"@en comes with branch fulltext's data")
 def test_three_spellings_find_one_person(client, store):
     """Zhaparov, Caparov and Japarov: the graph names one person each way (labels and aliases), and each
     spelling finds that person."""
