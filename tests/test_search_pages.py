@@ -18,7 +18,7 @@ from kg.server.pages import attribution
 from kg.store.embedded import EmbeddedStore, memory_store
 from kg.vocab import BASE, ONTOLOGY_IRI, PREFIXES, RDFS
 
-HEAD = "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in ("casd", "rdfs", "skos", "oa", "dcterms"))
+HEAD = "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in ("casd", "rdfs", "skos", "oa", "dcterms", "owl"))
 NAMES = HEAD + f"""SELECT DISTINCT ?x ?l WHERE {{ ?x rdfs:label|skos:altLabel ?l
   FILTER (isIRI(?x) && STRSTARTS(STR(?x), "{BASE}") && !STRSTARTS(STR(?x), "{ONTOLOGY_IRI}")) }}"""
 QUOTES = HEAD + """SELECT ?quote ?exact ?text WHERE { ?quote a casd:Quote ; oa:hasSource ?text ;
@@ -228,6 +228,17 @@ def test_json_shape_and_ranking(client, store):
     assert scores == sorted(scores, reverse=True)
     entity = next(h for h in hits if h["kind"] == "entity")
     assert entity["type"].startswith("casd:") and urlsplit(entity["page"]).path == "/page/" + entity["iri"][len(BASE):]
+
+
+def test_only_our_iris_each_with_its_page_here(client, store):
+    """A Wikidata item the graph labels (owl:sameAs, kg enrich) has no page here: its name finds our entity."""
+    items = rows(store, HEAD + """SELECT ?x ?l ?ours WHERE { ?ours owl:sameAs ?x ; rdfs:label ?l . ?x rdfs:label ?l
+        FILTER (STRSTARTS(STR(?x), "http://www.wikidata.org/")) } ORDER BY ?l LIMIT 1""")
+    assert items, "the graph labels no Wikidata item with one of its own entities' names"
+    hits = found(client, items[0]["l"])
+    assert items[0]["ours"] in {h["iri"] for h in hits} and items[0]["x"] not in {h["iri"] for h in hits}
+    for hit in hits + found(client, "Orta Asya", page="2"):
+        assert hit["iri"].startswith(BASE) and urlsplit(hit["page"]).netloc == "localhost", hit
 
 
 def test_pages_kinds_and_bad_parameters(client):

@@ -1,6 +1,8 @@
 """The search behind /search and the home page's box: the Turkish-aware full-text index (kg.query.fulltext) asked
 for one page of ranked hits (entities by their labels and aliases, quotes by their exact words, source documents
-by their whole text), each then given where it links on this server and what the page shows beside it.
+by their whole text), each then given where it links on this server and what the page shows beside it. Only the
+IRIs under the base are shown: the Wikidata items the graph names (owl:sameAs, kg enrich) have no page here, and
+each has an entity of ours with the same name.
 
 Two steps per request: the index's hits (the index itself is made once per data version), then one query for
 the hits of the page: an entity's type, a quote's text (its passage on the text's page: /page/document/<stem>-text
@@ -73,9 +75,15 @@ def find(parts: Services, q: str, base: str, lang: str, kinds: tuple[str, ...] =
     SearchRefused (nothing to search for) and SearchTimeout. `base` is this server's public root, `lang` the
     language a document's name is shown in."""
     index = fulltext.index_for(parts.store, parts.config.root / attribution.SOURCES)
-    first = (number - 1) * PAGE_SIZE
-    hits = index.search(q, limit=min(first + PAGE_SIZE + 1, fulltext.MAX_HITS), kinds=frozenset(kinds),
-                        deadline=time.monotonic() + parts.config.query_timeout)
+    first, deadline = (number - 1) * PAGE_SIZE, time.monotonic() + parts.config.query_timeout
+    limit = first + PAGE_SIZE + 1
+    while True:                 # more hits asked for while those left out (not ours) leave the page short
+        hits = index.search(q, limit=min(limit, fulltext.MAX_HITS), kinds=frozenset(kinds), deadline=deadline)
+        ours = [hit for hit in hits if links.local_of(hit.iri) is not None]
+        if len(ours) > first + PAGE_SIZE or len(hits) < limit or limit >= fulltext.MAX_HITS:
+            break
+        limit *= 2
+    hits = ours
     shown = hits[first:first + PAGE_SIZE]
     about = _about(parts, [hit.iri for hit in shown])
     return Results([_found(hit, about.get(hit.iri, {}), base, lang) for hit in shown], number,
