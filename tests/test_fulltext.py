@@ -105,8 +105,10 @@ def test_circumflexes(built, index):
 def test_apostrophes(built, index):
     kazakhstan = labelled(built, "Kazakistan")
     assert R + "state/kazakhstan" in kazakhstan
-    for q in ("Kazakistan'ın", "Kazakistan’da", "Kazakistanʼa"):
+    for q in ("Kazakistan'ın", "Kazakistan’da", "Kazakistanʼa", "Kazakistan'ndaki"):
         assert kazakhstan <= found(index, q), q
+    tashkent = labelled(built, "Taşkent")             # a suffix that is no stop word ("te") is no word either
+    assert tashkent and tashkent <= found(index, "Taşkent'te") and tashkent <= found(index, "TAŞKENT’TEKİ")
     written = quotes_with(built, "Kazakistan'")        # quotes that write the suffix after an apostrophe
     assert written and written <= found(index, "Kazakistan", frozenset({"quote"}))
 

@@ -15,11 +15,12 @@ from collections.abc import Iterator
 import snowballstemmer
 
 APOSTROPHES = "'’‘ʼ`´"
-TURKISH_CASE = str.maketrans({"I": "ı", "İ": "i"})
 # A word: letters and digits (ʼ is a letter to Unicode, an apostrophe here), each possibly followed by combining
 # marks (text that arrives decomposed, NFD).
 TOKEN = re.compile(f"(?:[^\\W_{APOSTROPHES}][\u0300-\u036f]*)+")
 STEM_CACHE = 65536          # distinct words whose stems are kept (the graph's source texts have ~20k)
+MAX_SUFFIX = 6              # letters after an apostrophe read as a suffix ("'ndaki"), not a word ("O‘zbekiston")
+COMBINING_MARKS = re.compile("[" + "".join(chr(c) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))) + "]")
 
 # Ours, short on purpose: the function words of Turkish and English that a researcher's query carries but that do
 # not say what is sought. Folded (as fold() writes them). Only query words are dropped; the index keeps every word,
@@ -34,12 +35,13 @@ STOP_WORDS: frozenset[str] = frozenset("""
 
 def turkish_lower(text: str) -> str:
     """Lower-case as Turkish does (I→ı, İ→i), one code point for one."""
-    return text.translate(TURKISH_CASE).lower()
+    return text.replace("I", "ı").replace("İ", "i").lower()
 
 
 def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", COMBINING_MARKS.sub("", unicodedata.normalize("NFD", text)))
 
 
 def fold(text: str) -> str:
@@ -52,6 +54,15 @@ def spans(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each word of the original text, so a snippet can mark the original words."""
     for match in TOKEN.finditer(text):
         yield match.start(), match.end()
+
+
+def word_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each word that the index and the query keep: a suffix after a proper noun's apostrophe
+    ("Kazakistan'ın", "Taşkent'te") is left out, so the name alone is what must match."""
+    for start, end in spans(text):
+        if start >= 2 and text[start - 1] in APOSTROPHES and text[start - 2].isalnum() and end - start <= MAX_SUFFIX:
+            continue
+        yield start, end
 
 
 @functools.lru_cache(maxsize=STEM_CACHE)

@@ -13,8 +13,8 @@ from pathlib import Path
 from kg.errors import QueryError
 from kg.query.fulltext import snippet
 from kg.query.fulltext.collect import Entry, entries
-from kg.query.fulltext.fold import fold_word, spans, stem
-from kg.query.fulltext.terms import MAX_QUERY_CHARS, SearchRefused, Term, match_expression, parse
+from kg.query.fulltext.fold import fold_word, stem, word_spans
+from kg.query.fulltext.terms import MAX_QUERY_CHARS, SearchRefused, match_expression, parse
 from kg.store.protocol import Store
 
 __all__ = ["Hit", "Index", "SearchRefused", "SearchTimeout", "build", "index_for", "MAX_HITS", "MAX_QUERY_CHARS"]
@@ -57,7 +57,7 @@ class Hit:
 def columns(text: str) -> tuple[str, str]:
     """The folded words and their stems, one for one, as the two indexed columns."""
     folded, stems = [], []
-    for start, end in spans(text):
+    for start, end in word_spans(text):
         word = text[start:end]
         if folded_word := fold_word(word):
             folded.append(folded_word)
@@ -105,7 +105,7 @@ class Index:
             try:
                 exact = self._db.execute(SELECT.format(where=where + " AND e.key = ?"), (*args, key)).fetchall()
                 cursor = self._db.execute(SELECT.format(where=where), args)
-                return self._hits(exact, cursor, terms, limit)
+                return self._hits(exact, cursor, snippet.Marker(terms), limit)
             except sqlite3.OperationalError as err:
                 if "interrupt" in str(err):
                     raise SearchTimeout(f"search took longer than its time limit: {q[:40]!r}") from None
@@ -113,27 +113,27 @@ class Index:
             finally:
                 self._db.set_progress_handler(None, 0)
 
-    def _hits(self, exact: list[tuple], cursor: sqlite3.Cursor, terms: list[Term], limit: int) -> list[Hit]:
+    def _hits(self, exact: list[tuple], cursor: sqlite3.Cursor, marker: snippet.Marker, limit: int) -> list[Hit]:
         hits: dict[str, Hit] = {}
         for row in exact:
             if len(hits) < limit and row[1] not in hits:
-                hits[row[1]] = _hit(row, terms, EXACT_BONUS)
+                hits[row[1]] = _hit(row, marker, EXACT_BONUS)
         for row in cursor:
             if len(hits) >= limit:
                 break
             if row[1] not in hits:
-                hits[row[1]] = _hit(row, terms, 0.0)
+                hits[row[1]] = _hit(row, marker, 0.0)
         return list(hits.values())
 
 
-def _hit(row: tuple, terms: list[Term], bonus: float) -> Hit:
+def _hit(row: tuple, marker: snippet.Marker, bonus: float) -> Hit:
     _, iri, kind, label, lang, body, prefix, suffix, score = row
     if kind == "quote":
-        pieces = snippet.quote_passage(prefix, body, suffix, terms)
+        pieces = marker.quote(prefix, body, suffix)
     elif kind == "source":
-        pieces = snippet.passage(body, terms)
+        pieces = marker.passage(body)
     else:
-        pieces = snippet.mark(body, terms)
+        pieces = marker.mark(body)
     return Hit(iri, kind, float(score) + bonus, label, lang, pieces)
 
 

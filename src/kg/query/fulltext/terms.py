@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from kg.errors import QueryError
-from kg.query.fulltext.fold import STOP_WORDS, fold_word, spans, stem
+from kg.query.fulltext.fold import STOP_WORDS, fold_word, stem, word_spans
 
 MAX_QUERY_CHARS = 200       # a search query longer than this is refused
 MAX_TERMS = 16              # words and phrases of one query, beyond which it is refused
@@ -26,14 +26,6 @@ class Term:
     stems: tuple[str, ...]
     phrase: bool
 
-    def matches(self, word: str, word_stem: str) -> bool:
-        """Whether a folded text word (with its stem) matches one of this term's words."""
-        return any(_word_matches(w, s, word, word_stem) for w, s in zip(self.words, self.stems))
-
-
-def _word_matches(w: str, w_stem: str, t: str, t_stem: str) -> bool:
-    return t.startswith(w) or (len(w_stem) >= MIN_STEM and t.startswith(w_stem)) or t_stem == w_stem
-
 
 def parse(q: str) -> list[Term]:
     """The terms of a query: words, and "phrases" between double quotes; stray quotes and FTS5 syntax are plain
@@ -48,7 +40,7 @@ def parse(q: str) -> list[Term]:
         pieces[-2:] = [pieces[-2] + " " + pieces[-1]]
     terms: list[Term] = []
     for i, piece in enumerate(pieces):
-        originals = [piece[start:end] for start, end in spans(piece)]
+        originals = [piece[start:end] for start, end in word_spans(piece)]
         found = [(fold_word(word), stem(word)) for word in originals]      # stemmed as typed (ı, ş, ğ matter)
         if i % 2 == 1 and len(found) > 1:
             terms.append(Term(tuple(w for w, _ in found), tuple(s for _, s in found), True))
