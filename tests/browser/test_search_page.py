@@ -7,6 +7,7 @@ import pytest
 
 from browser import searched
 from browser.browse import Tab
+from browser.places import Place
 from kg.query.fulltext.fold import fold
 
 
@@ -59,3 +60,11 @@ def test_a_search_of_stop_words_says_why(tab: Tab):
     alert = tab.page.get_by_role("alert")
     assert alert.is_visible() and alert.inner_text().startswith("Arama yapılmadı:")
     assert tab.page.locator("#q").input_value() == searched.stop_words()
+
+
+def test_the_results_page_checked_by_axe_shows_every_kind(tab: Tab, place: dict[str, Place]):
+    """The results page that places.py gives axe and the keyboard walk holds entities, quotes and source texts."""
+    tab.open(place["search"].path)
+    shown = tab.page.evaluate("() => [...document.querySelectorAll('main section ol.hits')].map(o => o.classList[1])")
+    assert shown == ["entity", "quote", "source"]
+    assert tab.page.locator("ol.hits.quote mark").count() > 0 and tab.page.locator("ol.hits.source mark").count() > 0
