@@ -253,6 +253,7 @@ def test_pages_kinds_and_bad_parameters(client):
     for kind in search.KINDS:
         assert {h["kind"] for h in found(client, q, kind=kind)} == {kind}
     for bad in ({"kind": "person"}, {"page": "0"}, {"page": "x"}, {"page": str(search.MAX_PAGES + 1)},
+                {"page": "²"}, {"page": "١"}, {"page": "9" * 5000}, {"page": "-1"},
                 {"format": "xml"}):
         r = client.get("/search", query_string={"q": q, **bad})
         assert r.status_code == 400 and r.mimetype == "text/plain", bad

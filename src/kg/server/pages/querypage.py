@@ -7,6 +7,7 @@ the configuration below, so the page can be sent with a Content-Security-Policy 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,7 @@ def search_page() -> Reply:
     if kind is not None and kind not in search.KINDS:
         return responses.bad_request(f"Unknown kind {kind!r}; use one of {', '.join(search.KINDS)}.")
     number = request.args.get("page", "1")
-    if not number.isdigit() or not 1 <= int(number) <= search.MAX_PAGES:
+    if not re.fullmatch(r"[0-9]{1,6}", number) or not 1 <= int(number) <= search.MAX_PAGES:   # ASCII digits only
         return responses.bad_request(f"page must be a whole number from 1 to {search.MAX_PAGES}.")
     as_json = asked == "json" or (asked is None and request.accept_mimetypes.best_match([links.HTML, JSON]) == JSON)
     q, lang, parts = request.args.get("q", ""), entity.language(), services()
