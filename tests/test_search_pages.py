@@ -266,6 +266,7 @@ def test_the_page_groups_by_kind_in_both_languages(client):
         html = r.get_data(as_text=True)
         assert r.headers["Content-Language"] == lang and f'<html lang="{lang}">' in html
         assert "Content-Security-Policy" in r.headers and "<script" not in html
+        assert {"Accept", "Accept-Language"} <= {v.strip() for v in ",".join(r.headers.getlist("Vary")).split(",")}
         kinds = {k for k in search.KINDS if f'id="kind-{k}"' in html}
         assert kinds == {h["kind"] for h in found(client, q)} and f">{heading}</h2>" in html
 
