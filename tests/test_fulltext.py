@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT
+from kg.query.fulltext import index as fulltext_index
 from kg.query.fulltext.collect import Entry
 from kg.query.fulltext.fold import STOP_WORDS, fold, stem, words
 from kg.query.fulltext.index import (MAX_HITS, MAX_QUERY_CHARS, Index, SearchRefused, SearchTimeout, build,
@@ -172,6 +173,14 @@ def test_exact_labels_rank_first_and_one_hit_per_iri(built, index):
     assert {h.iri for h in hits[:len(labelled(built, "Kazakistan"))]} == labelled(built, "Kazakistan")
     assert len({h.iri for h in hits}) == len(hits)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_a_capped_ranking_keeps_exact_labels_first_and_every_kind(built, index, monkeypatch):
+    monkeypatch.setattr(fulltext_index, "MAX_RANKED", 2)      # as for a word that matches thousands of texts
+    hits = index.search("Kırgızistan")
+    exact = labelled(built, "Kırgızistan")
+    assert {h.iri for h in hits[:len(exact)]} == exact
+    assert {h.kind for h in hits} == {"entity", "source", "quote"} and len(hits) <= len(exact) + 2 * 2
 
 
 def test_kinds_limit_and_snippets(index):

@@ -73,8 +73,10 @@ def match_expression(terms: list[Term]) -> str:
             parts.append(f"(folded : ({folded}) OR stems : ({stems}))")
             continue
         w, s = term.words[0], term.stems[0]
-        options = [f"folded : {_q(w)}*", f"stems : {_q(s)}"]
-        if len(s) >= MIN_STEM and s != w:
+        options = [f"stems : {_q(s)}"]
+        if len(s) >= MIN_STEM:                     # a text word that starts with the stem ("kazakista"*) …
             options.append(f"folded : {_q(s)}*")
+        if not (len(s) >= MIN_STEM and w.startswith(s)):   # … or with the word, unless the stem covers that
+            options.append(f"folded : {_q(w)}*")
         parts.append("(" + " OR ".join(options) + ")")
     return " AND ".join(parts)
