@@ -115,6 +115,8 @@ def test_a_suffixed_form_finds_the_name(client, store):
     label, iri = sorted(states)[0]
     assert iri in {h["iri"] for h in found(client, label + "da", kind="entity")}
     assert iri in {h["iri"] for h in found(client, upper(label) + "'DA", kind="entity")}
+    label, iri = next((label, iri) for label, iri in sorted(states) if "ı" in label)       # the README's example
+    assert found(client, upper(label) + "'da")[0]["iri"] == iri                              # KIRGIZİSTAN'da
 
 
 def test_three_spellings_find_one_person(client, store):
