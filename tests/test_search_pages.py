@@ -183,6 +183,9 @@ def test_only_stop_words_is_refused_with_the_reason(client):
     assert page.status_code == 400 and page.mimetype == "text/html" and "Content-Security-Policy" in page.headers
     text = page.get_data(as_text=True)
     assert 'role="alert"' in text and _escaped(reason) in text and 'id="q"' in text
+    for accept in ("*/*", "text/plain", None):               # curl and other clients that name no page
+        r = client.get("/search", query_string={"q": q}, headers={"Accept": accept} if accept else {})
+        assert r.status_code == 400 and r.mimetype == "text/plain", accept
 
 
 def _escaped(text: str) -> str:

@@ -123,7 +123,8 @@ def search_page() -> Reply:
     """GET /search?q=WORDS[&kind=entity|quote|source][&page=N]: entities, quotes and source documents ranked by
     the full-text index (kg.server.search), as JSON for a client that asks for it (Accept or ?format=json), else
     as a page. Nothing to search for (empty, too long, only stop words): 400, in plain text or on the page; the
-    index past the query timeout: 503."""
+    index past the query timeout: 503. Refused, a client that does not name text/html (curl's */*) is told in
+    plain text."""
     asked = request.args.get("format")
     if asked not in (None, "json", "html"):
         return responses.bad_request(f"Unknown format {asked!r}; use json or html.")
@@ -140,8 +141,8 @@ def search_page() -> Reply:
         found = search.find(parts, q, base, lang, (kind,) if kind else search.KINDS, int(number))
     except fulltext.SearchTimeout as err:
         return responses.error(503, f"The search took too long: {err}")
-    except fulltext.SearchRefused as err:
-        if as_json:
+    except fulltext.SearchRefused as err:         # a browser (it names text/html) is shown the page, others told
+        if as_json or not (asked == "html" or any(kind_ == links.HTML for kind_, _ in request.accept_mimetypes)):
             return responses.bad_request(str(err))
         return page(querypage_html.render("search", **search_context(q, kind, lang, None), refused=str(err)),
                     lang, status=400)
