@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 from kg.query.fulltext import index as fulltext_index
 from kg.query.fulltext.collect import Entry
-from kg.query.fulltext.fold import STOP_WORDS, fold, stem, words
+from kg.query.fulltext.fold import STOP_WORDS, fold, kept_words, stem, word_spans, words
 from kg.query.fulltext.index import (MAX_HITS, MAX_QUERY_CHARS, Index, SearchRefused, SearchTimeout, build,
                                      index_for)
 from kg.store.embedded import EmbeddedStore
@@ -64,6 +64,15 @@ def test_folding_turkish_i_both_ways_circumflexes_and_apostrophes():
     # the stemmer needs the Turkish lower case (vowel harmony): "KIRGIZLARI" lowered the English way keeps "lar"
     assert stem("KIRGIZLARI") == stem("kırgızları") == "kirgiz" and stem("IŞIKLARI") == "isik"
     assert all(fold(w) == w for w in STOP_WORDS)
+
+
+def test_the_index_and_the_snippets_keep_the_same_words():
+    # kept_words (the index's and the query's) and word_spans (the snippets') must agree, on every source text
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SOURCES.glob("*.txt"))]
+    texts.append("Kazakistan'ın O‘zbekiston'da Taşkent’teki 'alıntı' Kazakistanʼa x'y")
+    for text in texts:
+        assert kept_words(text) == [text[a:b] for a, b in word_spans(text)]
+    assert kept_words("Taşkent'te O‘zbekiston") == ["Taşkent", "O", "zbekiston"]
 
 
 def test_sqlite_unicode61_alone_gets_these_wrong():
@@ -177,10 +186,10 @@ def test_exact_labels_rank_first_and_one_hit_per_iri(built, index):
 
 def test_a_capped_ranking_keeps_exact_labels_first_and_every_kind(built, index, monkeypatch):
     monkeypatch.setattr(fulltext_index, "MAX_RANKED", 2)      # as for a word that matches thousands of texts
-    hits = index.search("Kırgızistan")
     exact = labelled(built, "Kırgızistan")
-    assert {h.iri for h in hits[:len(exact)]} == exact
-    assert {h.kind for h in hits} == {"entity", "source", "quote"} and len(hits) <= len(exact) + 2 * 2
+    assert {h.iri for h in index.search("Kırgızistan", limit=len(exact))} == exact
+    for kind in ("entity", "source", "quote"):
+        assert len(index.search("Kırgızistan", limit=2, kinds=frozenset({kind}))) == 2, kind
 
 
 def test_kinds_limit_and_snippets(index):
@@ -198,8 +207,10 @@ def test_kinds_limit_and_snippets(index):
 
 def test_a_search_past_its_deadline_is_interrupted(index):
     with pytest.raises(SearchTimeout):
-        index.search("k*", deadline=time.monotonic() - 1)
-    assert index.search("k*", deadline=time.monotonic() + 60)
+        index.search("kirgizistan", deadline=time.monotonic() - 1)
+    assert index.search("kirgizistan", deadline=time.monotonic() + 60)
+    assert found(small("k", "kale"), "k*") == {"e0"}          # one letter is a word, not a prefix of every word
+    assert [marked for _, marked in small("k kale").search("k")[0].snippet] == [True, False]
 
 
 def test_the_index_follows_the_store_version(tmp_path):
@@ -208,3 +219,38 @@ def test_the_index_follows_the_store_version(tmp_path):
     assert index_for(store, tmp_path) is index_for(store, tmp_path)
     store.update(f'INSERT DATA {{ <{R}place/bishkek> <{RDFS.label}> "Bişkek"@tr }}')
     assert [h.iri for h in index_for(store, tmp_path).search("BİŞKEK")] == [R + "place/bishkek"]
+
+
+def test_source_texts_are_read_only_under_the_sources_folder(tmp_path):
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "a.txt").write_text("Kırgızistan'da bir toplantı", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("Kırgızistan gizli", encoding="utf-8")
+    store = EmbeddedStore(ox.Store())
+    ident = "http://purl.org/dc/terms/identifier"
+    store.update(f'''INSERT DATA {{ <{R}document/a> <{ident}> "data/sources/a.txt" ; <{RDFS.label}> "A"@en .
+        <{R}document/b> <{ident}> "data/sources/../secret.txt" . <{R}document/c> <{ident}> "data/sources/none.txt" }}''')
+    hits = index_for(store, tmp_path / "sources").search("kirgizistan")
+    assert [(h.iri, h.kind, h.label) for h in hits] == [(R + "document/a", "source", "A")]
+    assert [text for text, marked in hits[0].snippet if marked] == ["Kırgızistan"]
+
+
+class Unversioned:
+    """A store whose data can change without our knowing (as a remote one): no version."""
+
+    version = None
+
+    def __init__(self, inner: EmbeddedStore):
+        self.inner = inner
+
+    def query(self, text: str, **kwargs):
+        return self.inner.query(text, **kwargs)
+
+
+def test_a_store_without_version_is_indexed_again_after_remote_seconds(tmp_path, monkeypatch):
+    inner = EmbeddedStore(ox.Store())
+    store = Unversioned(inner)
+    first = index_for(store, tmp_path)
+    inner.update(f'INSERT DATA {{ <{R}place/osh> <{RDFS.label}> "Oş"@tr }}')
+    assert index_for(store, tmp_path) is first and first.search("oş") == []     # within REMOTE_SECONDS: kept
+    monkeypatch.setattr(fulltext_index, "REMOTE_SECONDS", 0.0)
+    assert [h.iri for h in index_for(store, tmp_path).search("OŞ")] == [R + "place/osh"]

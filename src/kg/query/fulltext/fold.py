@@ -65,6 +65,14 @@ def word_spans(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
+SUFFIX = re.compile(f"(?<=[^\\W_])[{APOSTROPHES}][^\\W_]{{1,{MAX_SUFFIX}}}(?![^\\W_])")
+
+
+def kept_words(text: str) -> list[str]:
+    """The words of the original text that the index and the query keep (word_spans' words, found faster)."""
+    return TOKEN.findall(SUFFIX.sub(" ", text))
+
+
 @functools.lru_cache(maxsize=STEM_CACHE)
 def fold_word(word: str) -> str:
     """One word folded (a word holds no apostrophe or space, so folding keeps it one word)."""

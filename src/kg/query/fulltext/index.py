@@ -4,6 +4,8 @@ per data version (`index_for`)."""
 from __future__ import annotations
 
 import heapq
+import itertools
+import json
 import sqlite3
 import threading
 import time
@@ -14,7 +16,7 @@ from pathlib import Path
 from kg.errors import QueryError
 from kg.query.fulltext import snippet
 from kg.query.fulltext.collect import Entry, entries
-from kg.query.fulltext.fold import fold_word, stem, word_spans
+from kg.query.fulltext.fold import fold_word, kept_words, stem
 from kg.query.fulltext.terms import MAX_QUERY_CHARS, SearchRefused, match_expression, parse
 from kg.store.protocol import Store
 
@@ -22,12 +24,14 @@ __all__ = ["Hit", "Index", "SearchRefused", "SearchTimeout", "build", "index_for
 
 MAX_HITS = 1000             # hits of one search, at most
 REMOTE_SECONDS = 60.0       # a remote store's index is rebuilt after this many seconds (its writes are not seen)
+LOOKUP_BATCH = 20           # ranked rows whose entries are read in one statement, at least
 PROGRESS_STEPS = 1000       # SQLite instructions between two looks at the deadline
 EXACT_BONUS = 100.0         # added to an entity's score when its label is the query's words exactly
 LABEL_WEIGHT, STEM_WEIGHT = 1.0, 0.5   # bm25 weights of the folded column and the stem column
 KIND_ORDER = ("source", "entity", "quote")   # the order of the rows (a few long texts first)
 GROUPS = (("source", "entity"), ("quote",))   # kinds ranked by one statement each (bm25 reads the index once for each)
-MAX_RANKED = 2500           # matches of one group ranked by bm25, at most (~1 µs each, ~3 ms at 1M triples)
+MAX_RANKED = 500            # matches of one group ranked by bm25 (or `limit`, if more): ~1 µs each after ~1 ms of
+                            # set-up; at 1M triples the top 20 of bench/search.py's queries are the same as with 1000
 MAX_CACHED = 4              # indexes kept by index_for (one per store and sources folder)
 
 SCHEMA = """
@@ -57,13 +61,8 @@ class Hit:
 
 def columns(text: str) -> tuple[str, str]:
     """The folded words and their stems, one for one, as the two indexed columns."""
-    folded, stems = [], []
-    for start, end in word_spans(text):
-        word = text[start:end]
-        if folded_word := fold_word(word):
-            folded.append(folded_word)
-            stems.append(stem(word) or folded_word)
-    return " ".join(folded), " ".join(stems)
+    pairs = [(folded, word) for word in kept_words(text) if (folded := fold_word(word))]
+    return " ".join(f for f, _ in pairs), " ".join(stem(word) or f for f, word in pairs)
 
 
 class Index:
@@ -76,15 +75,16 @@ class Index:
         self._db.executescript(SCHEMA)
         self.ranges: dict[str, tuple[int, int]] = {}
         ordered = sorted(items, key=lambda e: (KIND_ORDER.index(e.kind), len(e.text)))
+        texts = [columns(item.text) for item in ordered]
         with self._db:
-            for rowid, item in enumerate(ordered, 1):
-                folded, stems = columns(item.text)
-                self._db.execute(
-                    "INSERT INTO entry(id, iri, kind, label, lang, key, body, prefix, suffix) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (rowid, item.iri, item.kind, item.label, item.lang, folded if item.kind == "entity" else "",
-                     item.text, item.prefix, item.suffix))
-                self._db.execute("INSERT INTO fts(rowid, folded, stems) VALUES (?,?,?)", (rowid, folded, stems))
-                self.ranges[item.kind] = (self.ranges.get(item.kind, (rowid, rowid))[0], rowid)
+            self._db.executemany(
+                "INSERT INTO entry(id, iri, kind, label, lang, key, body, prefix, suffix) VALUES (?,?,?,?,?,?,?,?,?)",
+                ((rowid, e.iri, e.kind, e.label, e.lang, folded if e.kind == "entity" else "", e.text, e.prefix,
+                  e.suffix) for rowid, (e, (folded, _)) in enumerate(zip(ordered, texts), 1)))
+            self._db.executemany("INSERT INTO fts(rowid, folded, stems) VALUES (?,?,?)",
+                                 ((rowid, folded, stems) for rowid, (folded, stems) in enumerate(texts, 1)))
+        for rowid, item in enumerate(ordered, 1):
+            self.ranges[item.kind] = (self.ranges.get(item.kind, (rowid, rowid))[0], rowid)
         self.size = len(ordered)
 
     def search(self, q: str, limit: int = MAX_HITS, kinds: frozenset[str] | None = None,
@@ -102,7 +102,7 @@ class Index:
             if deadline is not None:
                 self._db.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_STEPS)
             try:
-                ranked = [self._ranked(expression, [kind for kind in group if kind in wanted])
+                ranked = [self._ranked(expression, [kind for kind in group if kind in wanted], max(MAX_RANKED, limit))
                           for group in GROUPS if any(kind in wanted for kind in group)]
                 exact = [r[0] for r in self._db.execute("SELECT id FROM entry WHERE key = ? AND kind = 'entity'",
                                                         (key,))] if "entity" in wanted else []
@@ -117,28 +117,32 @@ class Index:
             finally:
                 self._db.set_progress_handler(None, 0)
 
-    def _ranked(self, expression: str, kinds: list[str]) -> list[tuple[float, int]]:
-        """(score, rowid) of the matches of kinds whose rows are contiguous, best first; if more than MAX_RANKED
-        match, the first MAX_RANKED by rowid (the shortest texts, which bm25 favours) are ranked."""
+    def _ranked(self, expression: str, kinds: list[str], most: int) -> list[tuple[float, int]]:
+        """(score, rowid) of the matches of kinds whose rows are contiguous, best first; if more than `most`
+        match, the first `most` by rowid (the shortest texts, which bm25 favours) are ranked."""
         low, high = self.ranges[kinds[0]][0], self.ranges[kinds[-1]][1]
         cut = self._db.execute("SELECT rowid FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT 1 OFFSET ?",
-                               (expression, low, high, MAX_RANKED - 1)).fetchone()
+                               (expression, low, high, most - 1)).fetchone()
         return self._db.execute(
             "SELECT -bm25(fts, ?, ?) AS score, rowid FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ? "
             "ORDER BY score DESC", (LABEL_WEIGHT, STEM_WEIGHT, expression, low, cut[0] if cut else high)).fetchall()
 
     def _hits(self, ranked: Iterable[tuple[float, int]], marker: snippet.Marker, limit: int,
               deadline: float | None) -> list[Hit]:
+        """The first `limit` distinct IRIs of the ranked rows, with their snippets (rows read LOOKUP_BATCH at once)."""
         hits: dict[str, Hit] = {}
-        for score, rowid in ranked:
-            if len(hits) >= limit:
-                break
+        ranked = iter(ranked)
+        while len(hits) < limit and (batch := list(itertools.islice(ranked, max(limit - len(hits), LOOKUP_BATCH)))):
             if deadline is not None and time.monotonic() > deadline:
                 raise sqlite3.OperationalError("interrupted")
-            row = self._db.execute("SELECT iri, kind, label, lang, body, prefix, suffix FROM entry WHERE id = ?",
-                                   (rowid,)).fetchone()
-            if row[0] not in hits:
-                hits[row[0]] = _hit(row, marker, score)
+            ids = [rowid for _, rowid in batch]
+            rows = {row[0]: row[1:] for row in self._db.execute(
+                "SELECT id, iri, kind, label, lang, body, prefix, suffix FROM entry WHERE id IN (SELECT value FROM "
+                "json_each(?))", (json.dumps(ids),))}
+            for score, rowid in batch:
+                row = rows[rowid]
+                if row[0] not in hits and len(hits) < limit:
+                    hits[row[0]] = _hit(row, marker, score)
         return list(hits.values())
 
 

@@ -9,7 +9,7 @@ import functools
 import re
 
 from kg.query.fulltext.fold import fold, fold_word, word_spans
-from kg.query.fulltext.terms import MIN_STEM, Term
+from kg.query.fulltext.terms import MIN_PREFIX, MIN_STEM, Term
 
 SNIPPET_CONTEXT = 80        # characters of context kept either side of the first match in a long text
 ELLIPSIS = "…"
@@ -27,10 +27,13 @@ class Marker:
     """The words a query marks, as one compiled pattern over folded text."""
 
     def __init__(self, terms: list[Term]):
-        starts = {w for t in terms for w in t.words} | {s for t in terms for s in t.stems if len(s) >= MIN_STEM}
-        alternatives = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
-        self.word = re.compile(f"(?:{alternatives})[^\\W_]*")
-        self.pattern = re.compile(f"(?<![^\\W_])(?:{alternatives})[^\\W_]*")
+        starts = {w for t in terms for w in t.words if len(w) >= MIN_PREFIX}
+        starts |= {s for t in terms for s in t.stems if len(s) >= MIN_STEM}
+        whole = {w for t in terms for w in t.words if len(w) < MIN_PREFIX}
+        alternatives = "|".join([re.escape(s) + "[^\\W_]*" for s in sorted(starts, key=len, reverse=True)]
+                                + [re.escape(w) + "(?![^\\W_])" for w in sorted(whole)])
+        self.word = re.compile(f"(?:{alternatives})")
+        self.pattern = re.compile(f"(?<![^\\W_])(?:{alternatives})")
 
     def spans(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         """(start, end) of each matched word of text[start:end]."""

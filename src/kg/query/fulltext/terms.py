@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 
 from kg.errors import QueryError
-from kg.query.fulltext.fold import STOP_WORDS, fold_word, stem, word_spans
+from kg.query.fulltext.fold import STOP_WORDS, fold_word, kept_words, stem
 
 MAX_QUERY_CHARS = 200       # a search query longer than this is refused
 MAX_TERMS = 16              # words and phrases of one query, beyond which it is refused
+MIN_PREFIX = 2              # a query word shorter than this matches only itself, not as a prefix
 MIN_STEM = 3                # a stem shorter than this is not used as a prefix (it would match too much)
 QUOTES = '"“”„«»'
 
@@ -29,7 +30,7 @@ class Term:
 
 def parse(q: str) -> list[Term]:
     """The terms of a query: words, and "phrases" between double quotes; stray quotes and FTS5 syntax are plain
-    text here (a trailing * is the same as none: every word is matched as a prefix)."""
+    text here (a trailing * changes nothing: every word of MIN_PREFIX letters or more is matched as a prefix)."""
     if not q.strip():
         raise SearchRefused("empty search: type one or more words")
     if len(q) > MAX_QUERY_CHARS:
@@ -40,7 +41,7 @@ def parse(q: str) -> list[Term]:
         pieces[-2:] = [pieces[-2] + " " + pieces[-1]]
     terms: list[Term] = []
     for i, piece in enumerate(pieces):
-        originals = [piece[start:end] for start, end in word_spans(piece)]
+        originals = kept_words(piece)
         found = [(fold_word(word), stem(word)) for word in originals]      # stemmed as typed (ı, ş, ğ matter)
         if i % 2 == 1 and len(found) > 1:
             terms.append(Term(tuple(w for w, _ in found), tuple(s for _, s in found), True))
@@ -73,6 +74,9 @@ def match_expression(terms: list[Term]) -> str:
             parts.append(f"(folded : ({folded}) OR stems : ({stems}))")
             continue
         w, s = term.words[0], term.stems[0]
+        if len(w) < MIN_PREFIX:                    # "k*" would read every word: one letter is a word of its own
+            parts.append(f"folded : {_q(w)}")
+            continue
         options = [f"stems : {_q(s)}"]
         if len(s) >= MIN_STEM:                     # a text word that starts with the stem ("kazakista"*) …
             options.append(f"folded : {_q(s)}*")
