@@ -1,6 +1,6 @@
 """The query page at / (issue 14 §4): YASGUI vendored and served by us with ETags, configured from the project's
 prefixes and example queries with nothing that reaches another host, under a strict CSP; a plain form without
-JavaScript; and the search by name, /search, with Turkish case folding."""
+JavaScript; and the search box, whose /search is tested in tests/test_search_pages.py."""
 from __future__ import annotations
 
 import base64
@@ -12,15 +12,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
-import pyoxigraph as ox
 import pytest
 
 from kg.config import Config
 from kg.query.examples import QUERIES_DIR
-from kg.server import create_app, search, services, static
+from kg.server import create_app, static
 from kg.server.pages import querypage, querypage_html
-from kg.store.embedded import EmbeddedStore, memory_store
-from kg.vocab import BASE, PREFIXES, RDFS, SKOS
+from kg.store.embedded import EmbeddedStore
+from kg.vocab import BASE, PREFIXES
 
 VENDOR = static.ROOT / querypage.YASGUI
 YASGUI_DIR = querypage.YASGUI
@@ -123,7 +122,7 @@ def test_csp_allows_this_server_only(client, store):
     html = client.get("/").get_data(as_text=True)
     assert all(a.get("src") for t, a in _tags(html).tags if t == "script")      # no inline script
     assert "<style" not in html and " style=" not in html                      # nor inline style
-    assert client.get("/search?q=a").headers["Content-Security-Policy"] == csp
+    assert client.get("/search?q=zirve").headers["Content-Security-Policy"] == csp
 
 
 def test_csp_hashes_are_the_bundles_style_elements(client):
@@ -243,79 +242,3 @@ def test_home_in_turkish_and_english(client):
         assert querypage_html.WORDS[lang]["editor_keys"] in html
     switched = client.get("/?lang=tr", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="tr">' in switched and 'href="?lang=en"' in switched
-
-
-def _labels(store) -> list[tuple[str, ox.Literal]]:
-    rows = store.query(f"""SELECT DISTINCT ?s ?l WHERE {{ ?s <{RDFS.label}>|<{SKOS.altLabel}> ?l
-        FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")) }}""")
-    return [(row["s"].value, row["l"]) for row in rows]
-
-
-def _turkish_upper(text: str) -> str:
-    return text.replace("i", "İ").replace("ı", "I").upper()
-
-
-def test_search_folds_turkish_case(client, store):
-    """A label with ı, searched in capitals the Turkish way, is found; str.lower would have missed it."""
-    dotless = sorted((len(label.value), iri, label.value) for iri, label in _labels(store) if "ı" in label.value)
-    assert dotless, "the graph has a label with ı"
-    _, iri, label = dotless[0]
-    word = next(w for w in label.split() if "ı" in w)
-    q = _turkish_upper(word)
-    assert q.lower() not in label.lower()                   # what plain lower-casing gets wrong
-    hits = client.get("/search", query_string={"q": q, "format": "json"}).get_json()["hits"]
-    assert iri in {hit["iri"] for hit in hits}
-    dotted = sorted((len(label.value), iri, label.value) for iri, label in _labels(store)
-                    if label.language == "tr" and "i" in label.value)
-    _, iri, label = dotted[0]
-    q = _turkish_upper(label)                               # i → İ, which str.lower makes i + a combining dot
-    assert q.lower() not in label.lower()
-    hits = client.get("/search", query_string={"q": q, "format": "json"}).get_json()["hits"]
-    assert iri in {hit["iri"] for hit in hits}
-
-
-def test_search_json_shape(client, store):
-    iri, label = next((i, lbl) for i, lbl in _labels(store) if lbl.language == "en" and "/summit/" in i)
-    q = label.value.lower()
-    by_accept = client.get("/search", query_string={"q": q}, headers={"Accept": "application/json"})
-    by_format = client.get("/search", query_string={"q": q, "format": "json"})
-    assert by_accept.mimetype == by_format.mimetype == "application/json"
-    body = by_accept.get_json()
-    assert body == by_format.get_json() and set(body) == {"q", "hits"} and body["q"] == q
-    for hit in body["hits"]:
-        assert set(hit) == {"iri", "label", "lang", "type", "page"}
-    top = body["hits"][0]                                   # the exact label ranks first
-    assert top["iri"] == iri and top["label"] == label.value and top["lang"] == "en"
-    assert top["type"] == "casd:Summit" and urlsplit(top["page"]).path == "/page/" + iri[len(BASE):]
-    html = client.get("/search", query_string={"q": q}, headers={"Accept": "text/html"})
-    assert html.mimetype == "text/html" and f'href="{top["page"]}"' in html.get_data(as_text=True)
-    assert not any("yasgui" in src for src in _loaded(html.get_data(as_text=True)))     # no editor to load here
-
-
-def test_search_keeps_to_max_hits(client, store):
-    matching = {iri for iri, label in _labels(store) if "a" in label.value.casefold()}
-    hits = client.get("/search", query_string={"q": "a", "format": "json"}).get_json()["hits"]
-    assert len(matching) > search.MAX_HITS and len(hits) == search.MAX_HITS
-    assert len({h["iri"] for h in hits}) == len(hits)
-
-
-@pytest.mark.parametrize("q", ["", "   ", "x" * (search.MAX_QUERY_CHARS + 1)])
-def test_search_refuses_empty_and_long(client, q):
-    r = client.get("/search", query_string={"q": q, "format": "json"})
-    assert r.status_code == 400 and r.mimetype == "text/plain" and r.data.strip()
-    assert client.get("/search").status_code == 400
-    assert client.get("/search", query_string={"q": "a", "format": "xml"}).status_code == 400
-
-
-def test_search_reads_labels_once_per_version():
-    store = EmbeddedStore(memory_store([]))
-    app = create_app(Config(empty=True), store=store)
-    parts = services(app)
-    client = app.test_client()
-    assert client.get("/search?q=Aşkabat&format=json").get_json()["hits"] == []
-    first = parts.labels
-    client.get("/search?q=Aşkabat&format=json")
-    assert parts.labels is first                             # the same data: read once
-    store.update(f'INSERT DATA {{ GRAPH <{BASE}graph/t> {{ <{BASE}place/ashgabat> <{RDFS.label}> "Aşkabat"@tr }} }}')
-    hits = client.get("/search?q=AŞKABAT&format=json").get_json()["hits"]
-    assert [h["iri"] for h in hits] == [f"{BASE}place/ashgabat"] and parts.labels is not first

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from browser import entities
+from urllib.parse import urlencode
+
+from browser import entities, searched
 from browser.served import Served
 
-NAMES = ("query", "person", "meeting", "source", "ontology", "not-found")
+NAMES = ("query", "person", "meeting", "source", "ontology", "not-found", "search", "search-refused")
 
 
 @dataclass(frozen=True)
@@ -30,4 +32,7 @@ def places(server: Served) -> dict[str, Place]:
         "source": Place(server.local(entities.source(server))),
         "ontology": Place("/ontology"),
         "not-found": Place(server.local(unknown), 404),
+        # the results of a person's surname: names, quotes and source texts; and a search refused (stop words)
+        "search": Place("/search?" + urlencode({"q": person.tr.split()[-1]})),
+        "search-refused": Place("/search?" + urlencode({"q": searched.stop_words()}), 400),
     }

@@ -54,7 +54,8 @@ ROUTES = [
     Route("/.well-known/void", "void", ops.void, ["GET", "HEAD"]),
     Route("/health", "health", ops.health, ["GET", "HEAD"]),
     Route("/metrics", "metrics", ops.metrics, ["GET"]),
-    # the query page (YASGUI, its script and configuration), the search by name, the files it loads
+    # the query page (YASGUI, its script and configuration), the full-text search (entities, quotes, sources:
+    # kg.server.search over kg.query.fulltext), the files it loads
     Route("/", "home", querypage.home, ["GET", "HEAD"]),
     Route(querypage.SCRIPT_PATH, "query_script", querypage.script, ["GET", "HEAD"]),
     Route("/search", "search", querypage.search_page, ["GET", "HEAD"]),

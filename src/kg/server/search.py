@@ -1,132 +1,125 @@
-"""Finding entities by name: case-insensitive containment over every rdfs:label and skos:altLabel (any language)
-of the IRIs under the base, read from the store once per dataset version. A stand-in that the Turkish-aware full
-text search of a later issue replaces: its interface is find(parts, q) and the Hit it returns.
+"""The search behind /search and the home page's box: the Turkish-aware full-text index (kg.query.fulltext) asked
+for one page of ranked hits (entities by their labels and aliases, quotes by their exact words, source documents
+by their whole text), each then given where it links on this server and what the page shows beside it. Only the
+IRIs under the base are shown: the Wikidata items the graph names (owl:sameAs, kg enrich) have no page here, and
+each has an entity of ours with the same name.
 
-Two foldings, and a label matches when either contains the query folded the same way: the Turkish one (I → ı and
-İ → i before lower-casing, so KIRGIZ finds Kırgızistan and İSTANBUL finds İstanbul, which str.lower gets wrong)
-and plain case folding (so independence still finds Independence, which the Turkish one turns into ındependence).
-"""
+Two steps per request: the index's hits (the index itself is made once per data version), then one query for
+the hits of the page: an entity's type, a quote's text (its passage on the text's page: /page/document/<stem>-text
+#<quote>) and that text's document's name. The index reads the source texts from the data folder the build reads
+(attribution.SOURCES under the configuration's root), as the source pages do."""
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 
 import pyoxigraph as ox
 
-from kg.server import ops
+from kg.query.fulltext import index as fulltext
+from kg.server.pages import attribution, evidence, links
+from kg.server.pages.terms import HEADER, pick
 from kg.server.services import Services
-from kg.vocab import BASE, CASD, GRAPH_INFERRED, RDFS, SKOS, compact
+from kg.vocab import CASD, GRAPH_INFERRED, compact
 
-MAX_HITS = 50                   # hits in one answer, the best first
-MAX_QUERY_CHARS = 100           # a longer ?q= is refused (400)
-REMOTE_SECONDS = 300            # a remote store has no version to key on: its labels are read again this often
+PAGE_SIZE = 20                                      # hits on one page of results (?page=N)
+MAX_QUERY_CHARS = fulltext.MAX_QUERY_CHARS          # a longer ?q= is refused (400); the search box's maxlength
+MAX_PAGES = -(-fulltext.MAX_HITS // PAGE_SIZE)      # the index answers at most MAX_HITS, the best first
+KINDS = ("entity", "quote", "source")               # the kinds of hit, in the order the page groups them
 
-LABELS = f"""SELECT ?s ?l ?t WHERE {{
-  ?s <{RDFS.label}>|<{SKOS.altLabel}> ?l .
-  FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{BASE}") && isLiteral(?l))
-  OPTIONAL {{ GRAPH ?g {{ ?s a ?t }} FILTER (?g != <{GRAPH_INFERRED}>) }}
+# What the page shows of the hits on it: each IRI's asserted types, a quote's text and the labels of the text and
+# of its document, a source text's own labels (a source hit is the text itself, whose page is its IRI's).
+ABOUT = HEADER + """SELECT ?x ?t ?text ?dl ?tl ?own WHERE {{
+  VALUES ?x {{ {iris} }}
+  {{ GRAPH ?g {{ ?x a ?t }} FILTER (?g != <{inferred}>) }}
+  UNION {{ ?x oa:hasSource ?text OPTIONAL {{ ?text rdfs:label ?tl }}
+           OPTIONAL {{ ?doc casd:textFile ?text ; rdfs:label ?dl }} }}
+  UNION {{ ?x dcterms:identifier ?id ; rdfs:label ?own }}
 }}"""
 
 
 @dataclass(frozen=True)
-class Hit:
-    """One entity found: its IRI, the label that matched, that label's language (None if it has none), its type
-    (compact, an asserted casd: class first) and its page on this server."""
+class Found:
+    """One hit as the pages show it: the index's hit, where it links here, an entity's type (compact) and the
+    name of a quote's document, or of a source text, in the page's language."""
 
-    iri: str
-    label: str
-    lang: str | None
-    type: str | None
+    hit: fulltext.Hit
     page: str
+    type: str | None = None
+    document: str | None = None
+
+    @property
+    def passage(self) -> str:
+        """The passage the index cut, as plain text (an entity's page shows it when it is not the label)."""
+        return "".join(text for text, _ in self.hit.snippet)
+
+    def as_json(self) -> dict[str, Any]:
+        """The hit in /search's JSON: the passage as plain text and as pieces (true where a query word matched)."""
+        hit = self.hit
+        return {"iri": hit.iri, "kind": hit.kind, "label": hit.label, "lang": hit.lang, "score": hit.score,
+                "type": self.type, "snippet": self.passage,
+                "marked": [[text, matched] for text, matched in hit.snippet], "page": self.page}
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One label of one IRI, with both foldings made once."""
+class Results:
+    """One page of results: its hits, best first, and whether the next page has any."""
 
-    iri: str
-    label: str
-    lang: str | None
-    turkish: str
-    plain: str
+    hits: list[Found]
+    number: int
+    more: bool
 
 
-@dataclass(frozen=True)
-class LabelIndex:
-    """Every label read from the store at one dataset version, and each IRI's type."""
-
-    key: tuple[str, int]
-    entries: tuple[Entry, ...]
-    types: dict[str, str]
-
-
-def turkish_fold(text: str) -> str:
-    """Lower case by Turkish rules: I is the capital of ı, İ that of i."""
-    return text.replace("I", "ı").replace("İ", "i").lower()
-
-
-def plain_fold(text: str) -> str:
-    """Lower case by Unicode's default rules."""
-    return text.casefold()
-
-
-def problem(q: str) -> str | None:
-    """Why a query cannot be searched for (empty or too long), or None."""
-    if not q.strip():
-        return "Give a name to search for: /search?q=NAME."
-    if len(q) > MAX_QUERY_CHARS:
-        return f"The name searched for is longer than {MAX_QUERY_CHARS} characters."
-    return None
+def find(parts: Services, q: str, base: str, lang: str, kinds: tuple[str, ...] = KINDS, number: int = 1) -> Results:
+    """Page `number` (from 1) of the hits for `q` among `kinds`, within the query timeout; raises the index's
+    SearchRefused (nothing to search for) and SearchTimeout. `base` is this server's public root, `lang` the
+    language a document's name is shown in."""
+    index = fulltext.index_for(parts.store, parts.config.root / attribution.SOURCES)
+    first, deadline = (number - 1) * PAGE_SIZE, time.monotonic() + parts.config.query_timeout
+    limit = first + PAGE_SIZE + 1
+    while True:                 # more hits asked for while those left out (not ours) leave the page short
+        hits = index.search(q, limit=min(limit, fulltext.MAX_HITS), kinds=frozenset(kinds), deadline=deadline)
+        ours = [hit for hit in hits if links.local_of(hit.iri) is not None]
+        if len(ours) > first + PAGE_SIZE or len(hits) < limit or limit >= fulltext.MAX_HITS:
+            break
+        limit *= 2
+    hits = ours
+    shown = hits[first:first + PAGE_SIZE]
+    about = _about(parts, [hit.iri for hit in shown])
+    return Results([_found(hit, about.get(hit.iri, {}), base, lang) for hit in shown], number,
+                   len(hits) > first + PAGE_SIZE)
 
 
-def find(parts: Services, q: str, page_of: Callable[[str], str]) -> list[Hit]:
-    """The entities with a label containing q (folded), one hit per IRI by its best label: equal, then starting
-    with q, then containing it; shorter labels first. `page_of(iri)` is the IRI's page."""
-    wanted = (turkish_fold(q.strip()), plain_fold(q.strip()))
-    index = labels(parts)
-    best: dict[str, tuple[tuple[int, int, str], Entry]] = {}
-    for entry in index.entries:
-        rank = _rank(entry, wanted)
-        if rank is not None and (entry.iri not in best or (rank, len(entry.label), entry.label) < best[entry.iri][0]):
-            best[entry.iri] = ((rank, len(entry.label), entry.label), entry)
-    ordered = sorted(best.values(), key=lambda found: (found[0], found[1].iri))[:MAX_HITS]
-    return [Hit(e.iri, e.label, e.lang, index.types.get(e.iri), page_of(e.iri)) for _, e in ordered]
+def _about(parts: Services, iris: list[str]) -> dict[str, dict[str, list[Any]]]:
+    """For each IRI, the terms ABOUT finds, by variable."""
+    if not iris:
+        return {}
+    text = ABOUT.format(iris=" ".join(str(ox.NamedNode(iri)) for iri in dict.fromkeys(iris)),
+                        inferred=GRAPH_INFERRED)
+    found: dict[str, dict[str, list[Any]]] = {}
+    for row in parts.store.query(text):
+        into = found.setdefault(row["x"].value, {})
+        for name in ("t", "text", "dl", "tl", "own"):
+            term = row[name]
+            if term is not None and term not in into.setdefault(name, []):
+                into[name].append(term)
+    return found
 
 
-def _rank(entry: Entry, wanted: tuple[str, str]) -> int | None:
-    """0 for a label equal to the query, 1 for one starting with it, 2 for one containing it, else None."""
-    ranks = [0 if have == want else 1 if have.startswith(want) else 2 if want in have else 3
-             for have, want in zip((entry.turkish, entry.plain), wanted)]
-    return min(ranks) if min(ranks) < 3 else None
-
-
-def labels(parts: Services) -> LabelIndex:
-    """The label index of the data served now: made again when the dataset version changes."""
-    version = ops.dataset_version(parts)
-    key = (version, int(time.monotonic() // REMOTE_SECONDS) if version == "remote" else 0)
-    index = parts.labels
-    if not isinstance(index, LabelIndex) or index.key != key:
-        index = parts.labels = read(parts, key)
-    return index
-
-
-def read(parts: Services, key: tuple[str, int]) -> LabelIndex:
-    """Every label and asserted type of the IRIs under the base, from the store."""
-    entries: dict[tuple[str, str, str | None], Entry] = {}
-    types: dict[str, set[str]] = {}
-    for row in parts.store.query(LABELS):
-        iri, label, kind = row["s"].value, row["l"], row["t"]
-        if isinstance(label, ox.Literal):
-            lang = label.language or None
-            entries.setdefault((iri, label.value, lang), Entry(iri, label.value, lang, turkish_fold(label.value),
-                                                               plain_fold(label.value)))
-        if isinstance(kind, ox.NamedNode):
-            types.setdefault(iri, set()).add(kind.value)
-    return LabelIndex(key, tuple(entries.values()), {iri: _type(found) for iri, found in types.items()})
+def _found(hit: fulltext.Hit, about: dict[str, list[Any]], base: str, lang: str) -> Found:
+    """A hit with its link: an entity's page, a quote's passage on its text's page, a source text's page."""
+    if hit.kind == "quote" and about.get("text"):
+        text = about["text"][0]
+        document = pick(about.get("dl", []), lang) or pick(about.get("tl", []), lang)
+        return Found(hit, evidence.passage(base, text, ox.NamedNode(hit.iri)) or links.href(base, hit.iri),
+                     document=document)
+    if hit.kind == "source":
+        return Found(hit, links.href(base, hit.iri), document=pick(about.get("own", []), lang))
+    types = {t.value for t in about.get("t", []) if isinstance(t, ox.NamedNode)}
+    return Found(hit, links.href(base, hit.iri), type=_type(types) if hit.kind == "entity" and types else None)
 
 
 def _type(found: set[str]) -> str:
-    """The type shown for an IRI: one of the ontology's classes if it has any, else any, compact."""
+    """The type shown for an entity: one of the ontology's classes if it has any, else any, compact."""
     ours = sorted(t for t in found if t.startswith(str(CASD)))
     return compact((ours or sorted(found))[0])

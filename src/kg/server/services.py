@@ -30,7 +30,6 @@ class Services:
     built_version: tuple[int, str] | None = None   # (store version at start, the version `kg build` writes for it)
     processes: int = 1                        # HTTP processes forked from this app, sharing limits and metrics
     void: tuple[tuple[int | None, str], bytes] | None = field(default=None, repr=False)  # VoID per (version, URL)
-    labels: object = field(default=None, repr=False)   # kg.server.search's label index, per dataset version
     # /download/: the dataset's files per data version, and their VoID per (version, endpoint URL)
     published: tuple[int | None, dict[str, Download]] | None = field(default=None, repr=False)
     void_file: tuple[tuple[int | None, str], Download] | None = field(default=None, repr=False)

@@ -6,8 +6,8 @@ the configuration below, so the page can be sent with a Content-Security-Policy 
 """
 from __future__ import annotations
 
-import dataclasses
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from flask import request
 
 from kg.query import examples, formats
+from kg.query.fulltext import index as fulltext
 from kg.server import responses, search, static
 from kg.server.pages import deref, entity, links, querypage_html, views
 from kg.server.reply import Reply
@@ -119,23 +120,54 @@ def initial_query() -> str:
 
 @deref.store_answers
 def search_page() -> Reply:
-    """GET /search?q=NAME: the entities whose label contains NAME (kg.server.search), as JSON for a client that
-    asks for it (Accept or ?format=json), else as a page; 400 in plain text when NAME is empty or too long."""
-    q = request.args.get("q", "")
-    why = search.problem(q)
-    if why is not None:
-        return responses.bad_request(why)
+    """GET /search?q=WORDS[&kind=entity|quote|source][&page=N]: entities, quotes and source documents ranked by
+    the full-text index (kg.server.search), as JSON for a client that asks for it (Accept or ?format=json), else
+    as a page. Nothing to search for (empty, too long, only stop words): 400, in plain text or on the page; the
+    index past the query timeout: 503. Refused, a client that does not name text/html (curl's */*) is told in
+    plain text."""
     asked = request.args.get("format")
     if asked not in (None, "json", "html"):
         return responses.bad_request(f"Unknown format {asked!r}; use json or html.")
-    parts = services()
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in search.KINDS:
+        return responses.bad_request(f"Unknown kind {kind!r}; use one of {', '.join(search.KINDS)}.")
+    number = request.args.get("page", "1")
+    if not re.fullmatch(r"[0-9]{1,6}", number) or not 1 <= int(number) <= search.MAX_PAGES:   # ASCII digits only
+        return responses.bad_request(f"page must be a whole number from 1 to {search.MAX_PAGES}.")
+    as_json = asked == "json" or (asked is None and request.accept_mimetypes.best_match([links.HTML, JSON]) == JSON)
+    q, lang, parts = request.args.get("q", ""), entity.language(), services()
     base = links.base_url(parts.config, request.url_root)
-    hits = search.find(parts, q, lambda iri: links.href(base, iri))
-    if asked == "json" or (asked is None and request.accept_mimetypes.best_match([links.HTML, JSON]) == JSON):
-        body = json.dumps({"q": q, "hits": [dataclasses.asdict(hit) for hit in hits]}, ensure_ascii=False)
+    try:
+        found = search.find(parts, q, base, lang, (kind,) if kind else search.KINDS, int(number))
+    except fulltext.SearchTimeout as err:
+        return responses.error(503, f"The search took too long: {err}")
+    except fulltext.SearchRefused as err:         # a browser (it names text/html) is shown the page, others told
+        if as_json or not (asked == "html" or any(kind_ == links.HTML for kind_, _ in request.accept_mimetypes)):
+            return responses.bad_request(str(err))
+        return page(querypage_html.render("search", **search_context(q, kind, lang, None), refused=str(err)),
+                    lang, status=400)
+    if as_json:
+        body = json.dumps({"q": q, "hits": [hit.as_json() for hit in found.hits], "more": found.more},
+                          ensure_ascii=False)
         reply = responses.ok(body, JSON)
         return reply._replace(headers=reply.headers + [("Vary", "Accept")])
-    lang = entity.language()
-    body = querypage_html.render("search", **frame(lang, f"{querypage_html.WORDS[lang]['results']} “{q}”", q,
-                                                          editor=False), hits=hits)
-    return page(body, lang)
+    return page(querypage_html.render("search", **search_context(q, kind, lang, found), refused=None), lang)
+
+
+def search_context(q: str, kind: str | None, lang: str, found: search.Results | None) -> dict[str, Any]:
+    """What the results page shows: the hits of this page grouped by kind, the links that keep to one kind, and
+    the links to the pages before and after."""
+    words = querypage_html.WORDS[lang]
+    where = request.script_root + "/search?"
+
+    def link(kind_: str | None, number: int = 1) -> str:
+        """This search's page `number`, among one kind or all."""
+        return where + urlencode([("q", q)] + [("kind", kind_)] * bool(kind_) + [("page", str(number))] * (number > 1))
+
+    number = found.number if found else 1
+    return {**frame(lang, f"{words['results']} “{q}”", q, editor=False),
+            "kind": kind, "kinds": [(k, words["kind_" + (k or "all")], link(k)) for k in (None, *search.KINDS)],
+            "groups": [(k, [hit for hit in found.hits if hit.hit.kind == k]) for k in search.KINDS
+                       if found and any(hit.hit.kind == k for hit in found.hits)],
+            "number": number, "previous": link(kind, number - 1) if number > 1 else None,
+            "next": link(kind, number + 1) if found and found.more else None}

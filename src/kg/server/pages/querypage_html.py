@@ -61,25 +61,53 @@ HOME = _HEAD + """<main>
 </main>
 """ + _FOOTER
 
-SEARCH = _HEAD + """<main>
+# A passage as the index cut it: the pieces where a query word matched in <mark>.
+_MARKED = """{% macro marked(pieces) %}{% for text, hit in pieces %}{% if hit %}<mark>{{ text }}</mark>{% else %}\
+{{ text }}{% endif %}{% endfor %}{% endmacro %}"""
+
+SEARCH = _MARKED + _HEAD + """<main>
 <h1>{{ title }}</h1>
-{% if hits %}<ol class="hits">{% for hit in hits %}
-<li><a href="{{ hit.page }}">{% if hit.lang %}<span lang="{{ hit.lang }}">{{ hit.label }}</span>{% else %}{{ hit.label }}{% endif %}</a>
-{% if hit.type %}<span class="type">{{ hit.type }}</span>{% endif %} <code>{{ hit.iri }}</code></li>{% endfor %}
-</ol>{% else %}<p>{{ t.nothing }}</p>{% endif %}
+<nav class="kinds" aria-label="{{ t.kinds }}"><ul>{% for code, name, href in kinds %}
+<li>{% if code == kind %}<a href="{{ href }}" aria-current="page">{{ name }}</a>{% else %}\
+<a href="{{ href }}">{{ name }}</a>{% endif %}</li>{% endfor %}
+</ul></nav>
+{% if refused %}<p class="refused" role="alert">{{ t.refused }} {{ refused }}</p>
+{% elif not groups %}<p>{{ t.nothing }}</p>
+{% else %}{% for code, hits in groups %}
+<section aria-labelledby="kind-{{ code }}"><h2 id="kind-{{ code }}">{{ t["kind_" + code] }}</h2>
+<ol class="hits {{ code }}">{% for found in hits %}{% set hit = found.hit %}
+<li>{% if code == "quote" %}<blockquote class="snippet"{% if hit.lang %} lang="{{ hit.lang }}"{% endif %}>\
+{{ marked(hit.snippet) }}</blockquote>
+<a href="{{ found.page }}">{{ t.passage }}{% if found.document %}: {{ found.document }}{% endif %}</a>
+{% else %}<a href="{{ found.page }}">{% if code == "source" and found.document %}{{ found.document }}\
+{% elif hit.lang %}<span lang="{{ hit.lang }}">{{ hit.label }}</span>{% else %}{{ hit.label }}{% endif %}</a>\
+{% if found.type %} <span class="type">{{ found.type }}</span>{% endif %}
+{% if found.passage and found.passage != hit.label %}<p class="snippet"\
+{% if hit.lang and code == "entity" %} lang="{{ hit.lang }}"{% endif %}>{{ marked(hit.snippet) }}</p>{% endif %}
+{% endif %}</li>{% endfor %}
+</ol></section>{% endfor %}
+{% if previous or next %}<nav class="pages" aria-label="{{ t.pages }}"><ul>
+{% if previous %}<li><a href="{{ previous }}" rel="prev">{{ t.previous }}</a></li>{% endif %}
+<li aria-current="page">{{ t.page }} {{ number }}</li>
+{% if next %}<li><a href="{{ next }}" rel="next">{{ t.next }}</a></li>{% endif %}
+</ul></nav>{% endif %}{% endif %}
 </main>
 """ + _FOOTER
 
 # The words of these pages in each language.
 WORDS = {
-    "en": {"language": "language", "search_label": "Find by name", "search": "Search", "about": "about the data",
+    "en": {"language": "language", "search_label": "Search names, quotes and sources", "search": "Search",
+           "about": "about the data",
            "query_page": "Query", "ontology": "Ontology", "downloads": "Downloads", "void": "VoID description",
            "service": "SPARQL service description", "licence": "Licence and citation",
            "title": "CASD knowledge graph: SPARQL query",
            "intro": "Ask the graph of Central Asian summit diplomacy in SPARQL, or start from an example below.",
            "noscript": "The editor needs JavaScript; this form sends the query to the endpoint as it is.",
            "format": "Results as", "run": "Run", "examples": "Example queries",
-           "results": "Names matching", "nothing": "Nothing found.",
+           "results": "Search results for", "nothing": "Nothing found.", "kinds": "kinds of result",
+           "kind_all": "All", "kind_entity": "Entities", "kind_quote": "Quotes", "kind_source": "Source documents",
+           "passage": "The passage in its source", "pages": "pages of results", "page": "Page",
+           "previous": "Previous page", "next": "Next page", "refused": "Nothing was searched for:",
            "editor": "SPARQL query", "endpoint": "SPARQL endpoint", "tab_name": "Tab name",
            "editor_keys": (
                "In the editor, <kbd>Tab</kbd> and <kbd>Shift</kbd>+<kbd>Tab</kbd> move to the next or previous "
@@ -87,14 +115,18 @@ WORDS = {
                "<kbd>Ctrl</kbd>+<kbd>[</kbd> (<kbd>Enter</kbd> keeps the indentation, <kbd>Shift</kbd>+<kbd>Ctrl</kbd>+"
                "<kbd>F</kbd> formats the whole query); <kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs it, <kbd>Esc</kbd> "
                "leaves the editor. On a Mac, <kbd>Cmd</kbd>+<kbd>]</kbd> and <kbd>Cmd</kbd>+<kbd>[</kbd> indent.")},
-    "tr": {"language": "dil", "search_label": "Adla bul", "search": "Ara", "about": "veri hakkında",
+    "tr": {"language": "dil", "search_label": "Ad, alıntı ve kaynaklarda ara", "search": "Ara",
+           "about": "veri hakkında",
            "query_page": "Sorgu", "ontology": "Ontoloji", "downloads": "İndirmeler", "void": "VoID tanımı",
            "service": "SPARQL hizmet tanımı", "licence": "Lisans ve atıf",
            "title": "CASD bilgi çizgesi: SPARQL sorgusu",
            "intro": "Orta Asya zirve diplomasisi çizgesini SPARQL ile sorgulayın ya da aşağıdaki bir örnekle başlayın.",
            "noscript": "Düzenleyici JavaScript gerektirir; bu form sorguyu uç noktaya olduğu gibi gönderir.",
            "format": "Sonuç biçimi", "run": "Çalıştır", "examples": "Örnek sorgular",
-           "results": "Adı eşleşenler", "nothing": "Bir şey bulunamadı.",
+           "results": "Arama sonuçları:", "nothing": "Bir şey bulunamadı.", "kinds": "sonuç türleri",
+           "kind_all": "Tümü", "kind_entity": "Varlıklar", "kind_quote": "Alıntılar", "kind_source": "Kaynak belgeler",
+           "passage": "Kaynağındaki pasaj", "pages": "sonuç sayfaları", "page": "Sayfa",
+           "previous": "Önceki sayfa", "next": "Sonraki sayfa", "refused": "Arama yapılmadı:",
            "editor": "SPARQL sorgusu", "endpoint": "SPARQL uç noktası", "tab_name": "Sekme adı",
            "editor_keys": (
                "Düzenleyicide <kbd>Tab</kbd> ve <kbd>Shift</kbd>+<kbd>Tab</kbd>, sayfanın her yerinde olduğu gibi "
