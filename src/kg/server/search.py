@@ -7,7 +7,7 @@ each has an entity of ours with the same name.
 Two steps per request: the index's hits (the index itself is made once per data version), then one query for
 the hits of the page: an entity's type, a quote's text (its passage on the text's page: /page/document/<stem>-text
 #<quote>) and that text's document's name. The index reads the source texts from the data folder the build reads
-(attribution.SOURCES under the configuration's root), as the source pages do."""
+(Config.sources_dir, the folder the source pages read), so it shares its index with casd:search."""
 from __future__ import annotations
 
 import time
@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.query.fulltext import index as fulltext
-from kg.server.pages import attribution, evidence, links
+from kg.server.pages import evidence, links
 from kg.server.pages.terms import HEADER, pick
 from kg.server.services import Services
 from kg.vocab import CASD, GRAPH_INFERRED, compact
@@ -74,7 +74,7 @@ def find(parts: Services, q: str, base: str, lang: str, kinds: tuple[str, ...] =
     """Page `number` (from 1) of the hits for `q` among `kinds`, within the query timeout; raises the index's
     SearchRefused (nothing to search for) and SearchTimeout. `base` is this server's public root, `lang` the
     language a document's name is shown in."""
-    index = fulltext.index_for(parts.store, parts.config.root / attribution.SOURCES)
+    index = fulltext.index_for(parts.store, parts.config.sources_dir)
     first, deadline = (number - 1) * PAGE_SIZE, time.monotonic() + parts.config.query_timeout
     limit = first + PAGE_SIZE + 1
     while True:                 # more hits asked for while those left out (not ours) leave the page short
