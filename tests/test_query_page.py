@@ -157,6 +157,13 @@ def test_vendored_files_have_etags_and_304(client, name):
     assert static.asset("../static.py") is None and static.asset(YASGUI_DIR) is None     # outside, or a folder
 
 
+
+def test_a_static_name_no_file_system_takes_is_a_plain_404(client):
+    """A name longer than a file name may be (ENAMETOOLONG was a 500) or holding a NUL is just not shipped."""
+    for name in ("a" * 5000, "vendor/" + "b" * 300 + "/x.js", "x%00.js", "vendor/..%2f..%2fstatic.py"):
+        r = client.get(f"/static/{name}")
+        assert r.status_code == 404 and r.mimetype == "text/plain", (name[:40], r.status_code)
+
 def test_vendored_yasgui_is_pinned_with_its_licence():
     package = json.loads((VENDOR / "package.json").read_text(encoding="utf-8"))
     assert package["name"] == "@zazuko/yasgui" and package["version"] == querypage.YASGUI_VERSION

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import request
-from werkzeug.security import safe_join
 
 from kg.server import responses
 from kg.server.reply import Reply
@@ -38,17 +37,19 @@ class Asset:
     cache_control: str
 
 
+# The files there, listed once: a request names one of them or gets a 404 without the file system being asked
+# (a name too long for it, or one that climbs out of the folder, cannot reach a system call).
+SHIPPED = frozenset(p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*") if p.is_file())
 _LOADED: dict[str, Asset] = {}
 
 
 def asset(name: str) -> Asset | None:
-    """The file static/NAME, read on first use; None if there is none (or the name leaves the folder)."""
+    """The file static/NAME, read on first use; None if the package ships no such file."""
     if name in _LOADED:
         return _LOADED[name]
-    joined = safe_join(str(ROOT), name)
-    if joined is None or not Path(joined).is_file():
+    if name not in SHIPPED:
         return None
-    _LOADED[name] = made = of_bytes(Path(joined).read_bytes(), content_type(name),
+    _LOADED[name] = made = of_bytes((ROOT / name).read_bytes(), content_type(name),
                                     IMMUTABLE if name.startswith("vendor/") else REVALIDATE)
     return made
 
