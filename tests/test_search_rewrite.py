@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import QueryError
-from kg.query.fulltext.rewrite import FORM, Row, find, rewrite
+from kg.query.fulltext.rewrite import FORM, MAX_SEARCHES, Row, find, rewrite
 from kg.vocab import CASD, PREFIXES
 
 P = "PREFIX casd: <https://w3id.org/casd/ontology#>\n"
@@ -82,3 +82,17 @@ def test_any_other_shape_is_refused_with_the_form(body):
     with pytest.raises(QueryError) as err:
         find(P + f"SELECT * WHERE {{ {body} }}")
     assert FORM in str(err.value)
+
+
+def test_a_request_may_search_only_a_few_times():
+    """Each search may stand for a thousand rows of VALUES: a request of thousands of patterns is refused before
+    any search runs."""
+    searched = []
+    one = '?h{} casd:search "zirve" . '
+    within = P + "SELECT * {{ " + "".join(one.format(i) for i in range(MAX_SEARCHES)) + "}}"
+    rewrite(within.replace("{{", "{").replace("}}", "}"), lambda w: searched.append(w) or [])
+    assert len(searched) == MAX_SEARCHES
+    past = P + "SELECT * { " + "".join(one.format(i) for i in range(MAX_SEARCHES + 1)) + "}"
+    with pytest.raises(QueryError, match=f"at most {MAX_SEARCHES}"):
+        rewrite(past, lambda w: searched.append(w) or [])
+    assert len(searched) == MAX_SEARCHES

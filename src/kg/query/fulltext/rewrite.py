@@ -24,6 +24,9 @@ from kg.vocab import CASD, XSD
 
 SEARCH = str(CASD.search)
 FORM = '?hit casd:search "words" .  or  (?hit ?score ?snippet) casd:search "words" .'
+# Searches in one request, at most: each may stand for up to MAX_HITS rows of VALUES, so the text the engine is
+# given stays bounded (thousands of patterns fit in a request and would have made gigabytes of VALUES).
+MAX_SEARCHES = 8
 _STRING_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
 _ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
@@ -63,6 +66,8 @@ def find(text: str, implicit: Mapping[str, str] | None = None) -> list[Found]:
     for i, tok in enumerate(toks):
         if tok.kind in ("iri", "pname") and resolve(tok, prefixes, base) == SEARCH:
             found.append(_pattern(text, toks, i))
+    if len(found) > MAX_SEARCHES:
+        raise QueryError(f"a request may search at most {MAX_SEARCHES} times (casd:search), this one {len(found)} times")
     return found
 
 
