@@ -14,18 +14,10 @@ from kg.vocab import PREFIXES as _ALL
 PREFIXES = {name: _ALL[name] for name in ("casd", "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "schema",
                                           "org", "oa", "wd")}
 
-_HEAD = """<!doctype html>
-<html lang="{{ lang }}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }}</title>
-<style>body{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.4}
-table{border-collapse:collapse}td,th{border-bottom:1px solid #ccc;padding:.2rem .5rem;text-align:left;
-vertical-align:top}code{font-size:.9em}nav a{margin-right:.6rem}</style>
-</head>
-<body>
-"""
+_HEAD = """{% include "_head.html" %}<body>
+"""   # the head every page shares (templates/_head.html: lang, title, the one stylesheet)
 
-NOT_FOUND = _HEAD.replace("{{ title }}", "Not found") + """<main>
+NOT_FOUND = """{% set title = "Not found" %}""" + _HEAD + """<main>
 <h1>Not found</h1>
 <p>{{ message }}</p>
 </main>
