@@ -55,6 +55,17 @@ FIXED = [
     ("GET", "/nowhere", {}, b""),
     ("POST", "/health", {}, b""),
     ("GET", "/sparql?query=" + "A" * 200_000, {}, b""),
+    # the pages and the search (issues 14 and 15)
+    ("GET", "/static/" + "a" * 5000, {}, b""),
+    ("GET", "/static/vendor/..%2f..%2fstatic.py", {}, b""),
+    ("GET", "/download/" + "b" * 5000, {}, b""),
+    ("GET", "/page/summit/x?page=%C2%B2", {}, b""),
+    ("GET", "/search?q=" + "c" * 5000, {}, b""),
+    ("GET", "/search?q=ve%20ile", {}, b""),
+    ("GET", "/search?q=zirve&page=-1&kind=nothing", {}, b""),
+    ("POST", "/sparql", QUERY, b'SELECT * { ?h <https://w3id.org/casd/ontology#search> ?words }'),
+    ("POST", "/sparql", QUERY, b"SELECT * { " + b" ".join(b'?h%d <https://w3id.org/casd/ontology#search> "zirve" .' % i
+                                                         for i in range(50)) + b" }"),
 ]
 
 
